@@ -1,0 +1,75 @@
+"End-to-end checks of the installed `csum` command, run as a user would run it (a subprocess)."
+import hashlib, json, os, shutil, subprocess, sys
+from pathlib import Path
+import h5py, numpy as np, pytest
+
+CSUM = shutil.which("csum") or str(Path(sys.executable).parent/"csum")
+
+def csum(*args, check=True):
+    r = subprocess.run([CSUM, *map(str, args)], capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "OMP_NUM_THREADS": "1"})
+    if check and r.returncode != 0: raise AssertionError(f"csum {args} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
+    return r
+
+def sha256(p): return hashlib.sha256(Path(p).read_bytes()).hexdigest()
+
+def test_help_lists_commands():
+    r = csum("--help")
+    assert "data" in r.stdout and "eval" in r.stdout
+
+@pytest.fixture(scope="module")
+def tvsum(tmp_path_factory):
+    p = tmp_path_factory.mktemp("synth")/"tvsum.h5"
+    csum("data", "synth", "tvsum", "-o", p, "--seed", "0")
+    return p
+
+def test_synth_is_deterministic_and_seed_dependent(tvsum, tmp_path):
+    csum("data", "synth", "tvsum", "-o", tmp_path/"again.h5", "--seed", "0")
+    csum("data", "synth", "tvsum", "-o", tmp_path/"other.h5", "--seed", "1")
+    assert sha256(tvsum) == sha256(tmp_path/"again.h5")
+    assert sha256(tvsum) != sha256(tmp_path/"other.h5")
+
+def test_info_json_describes_tvsum_like_set(tvsum):
+    info = json.loads(csum("data", "info", tvsum, "--json").stdout)
+    assert len(info["videos"]) == 50
+    assert {v["n_users"] for v in info["videos"]} == {20}
+    assert all(v["n_steps"] == -(-v["n_frames"] // 15) for v in info["videos"])
+
+def test_info_on_a_public_schema_file(tmp_path):
+    "A file written with plain h5py the way the public eccv16 files are (float scalars, bytes name) reads back."
+    rng = np.random.default_rng(0)
+    with h5py.File(tmp_path/"pub.h5", "w") as f:
+        for i, n_frames in enumerate([301, 452], 1):
+            g = f.create_group(f"video_{i}"); picks = np.arange(0, n_frames, 15)
+            g["features"] = rng.random((len(picks), 1024)).astype(np.float32)
+            g["picks"] = picks; g["n_steps"] = float(len(picks)); g["n_frames"] = float(n_frames)
+            cps = np.array([[0, 99], [100, 199], [200, n_frames - 1]])
+            g["change_points"] = cps.astype(np.float64); g["n_frame_per_seg"] = cps[:, 1] - cps[:, 0] + 1
+            us = np.zeros((3, n_frames), np.float32); us[:, 100:140] = 1; g["user_summary"] = us
+            g["gtscore"] = rng.random(len(picks)).astype(np.float32); g["gtsummary"] = (g["gtscore"][()] > .5).astype(np.float32)
+            g["video_name"] = np.bytes_(f"clip {i}")
+    info = json.loads(csum("data", "info", tmp_path/"pub.h5", "--json").stdout)
+    assert [v["n_frames"] for v in info["videos"]] == [301, 452]
+    assert [v["n_segs"] for v in info["videos"]] == [3, 3]
+
+def test_bad_file_fails_with_a_precise_message(tvsum, tmp_path):
+    bad = tmp_path/"bad.h5"; shutil.copy(tvsum, bad)
+    with h5py.File(bad, "r+") as f:
+        cp = f["video_4/change_points"][()]; cp[1, 0] -= 5; f["video_4/change_points"][...] = cp
+    r = csum("data", "info", bad, check=False)
+    assert r.returncode == 2
+    assert "bad.h5" in r.stderr and "video_4" in r.stderr and "change_points" in r.stderr
+
+def test_eval_beats_random_with_annotator_means(tvsum, tmp_path):
+    from csum_nb.data import load_h5
+    from csum_nb.metrics import save_scores
+    with load_h5(tvsum) as ds: save_scores(tmp_path/"gt.h5", {k: ds[k].gtscore for k in ds})
+    res = json.loads(csum("eval", "--data", tvsum, "--scores", tmp_path/"gt.h5", "--json").stdout)
+    assert res["summary"]["f1"] > res["baselines"]["random"]["f1"]
+    assert res["summary"]["tau"] > 0.1
+
+def test_highlights_synth_reads_back(tmp_path):
+    from csum_nb.data import load_youtube_highlights
+    csum("data", "synth", "highlights", "-o", tmp_path/"hl", "--seed", "0")
+    hl = load_youtube_highlights(tmp_path/"hl")
+    assert len(hl) == 6 and all(len(v) > 0 for v in hl.values())
