@@ -56,7 +56,7 @@ def cmd_data_list(args) -> int:
     from csum_nb.data import REGISTRY
     for name, e in REGISTRY.items():
         size = f"{e['size']:,} bytes" if e.get('size') else "size unknown"
-        print(f"{name:20s} {e['filename']}  ({size})\n{'':20s} {e.get('description','')}")
+        print(f"{name:20s} {e['filename']}  ({size})\n{'':20s} {e.get('description','')}\n{'':20s} get it from {e['source']}")
     return 0
 
 # %% ../nbs/90_cli.ipynb #7eada820
@@ -97,11 +97,8 @@ def _usage(parser:argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr); return 2
 
 # %% ../nbs/90_cli.ipynb #2b25b2b3
-def build_parser() -> argparse.ArgumentParser:
-    "The full `csum` argument parser."
-    p = argparse.ArgumentParser(prog="csum", description="Unsupervised video summarization by contrasting clips (CSUM).")
-    p.add_argument("--version", action="version", version=f"csum_nb {csum_nb.__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+def _add_data_commands(sub):
+    "`csum data {info,synth,verify,download,list,splits}`."
     d = sub.add_parser("data", help="datasets: inspect, verify, download, generate, split")
     d.set_defaults(func=lambda args: _usage(d))
     dsub = d.add_subparsers(dest="data_command", metavar="DATA_COMMAND")
@@ -124,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("path"); q.add_argument("-o", "--output", required=True)
     q.add_argument("-k", type=int, default=5); q.add_argument("--seed", type=int, default=0)
     q.set_defaults(func=cmd_data_splits)
+
+# %% ../nbs/90_cli.ipynb #78def0f3
+def _add_eval_command(sub):
+    "`csum eval`."
     q = sub.add_parser("eval", help="keyshot F1 and rank correlations of step scores, with baselines")
     q.add_argument("--data", required=True, help="eccv16 .h5 file, or synthetic-tvsum / synthetic-summe")
     q.add_argument("--scores", required=True, help=".h5 or .npz file with one (n_steps,) array per video key")
@@ -134,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--seed", type=int, default=0, help="seed of the random baseline")
     q.add_argument("--summary", action="store_true", help="only the mean and baseline rows")
     q.add_argument("--json", action="store_true"); q.set_defaults(func=cmd_eval)
+
+# %% ../nbs/90_cli.ipynb #61fc5c08
+def build_parser() -> argparse.ArgumentParser:
+    "The full `csum` argument parser."
+    p = argparse.ArgumentParser(prog="csum", description="Unsupervised video summarization by contrasting clips (CSUM).")
+    p.add_argument("--version", action="version", version=f"csum_nb {csum_nb.__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    _add_data_commands(sub); _add_eval_command(sub)
     p.set_defaults(func=lambda args: _usage(p))
     return p
 

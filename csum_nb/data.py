@@ -102,6 +102,25 @@ def _check_array(a, source, key, ds, ndim, kind=None):
     if kind == "num" and a.dtype.kind not in "iufb":
         _fail(source, key, ds, f"expected a numeric dtype, got {a.dtype}")
 
+# %% ../nbs/01_data.ipynb #5d4b5a72
+def _check_steps(v:Video, source, key) -> int:
+    "Features, n_frames and picks; returns n_steps."
+    _check_array(v.features, source, key, "features", 2, "f")
+    n = len(v.features)
+    if n == 0: _fail(source, key, "features", "no steps (shape (0, D))")
+    if not np.isfinite(v.features).all():
+        i = int(np.flatnonzero(~np.isfinite(v.features).all(1))[0]); _fail(source, key, "features", f"NaN or inf at step {i}")
+    if isinstance(v.n_frames, bool) or not isinstance(v.n_frames, (int, np.integer)) or v.n_frames <= 0:
+        _fail(source, key, "n_frames", f"expected a positive integer, got {v.n_frames!r}")
+    _check_array(v.picks, source, key, "picks", 1, "iu")
+    if len(v.picks) != n: _fail(source, key, "picks", f"len(picks) = {len(v.picks)} != n_steps = len(features) = {n}")
+    out = (v.picks < 0) | (v.picks >= v.n_frames)
+    if out.any(): i = int(np.flatnonzero(out)[0]); _fail(source, key, "picks", f"out of range at step {i}: {v.picks[i]} not in [0, {v.n_frames - 1}]")
+    if n > 1 and (np.diff(v.picks) <= 0).any():
+        i = int(np.flatnonzero(np.diff(v.picks) <= 0)[0]) + 1
+        _fail(source, key, "picks", f"not strictly increasing at step {i} ({v.picks[i - 1]} then {v.picks[i]})")
+    return n
+
 # %% ../nbs/01_data.ipynb #d6dfa6b0
 def _check_shots(v:Video, source, key):
     "`change_points` tile [0, n_frames-1] in order, and `n_frame_per_seg` agrees with them."
@@ -123,43 +142,35 @@ def _check_shots(v:Video, source, key):
     if len(bad): i = bad[0]; _fail(source, key, "n_frame_per_seg", f"inconsistent with change_points at row {i}: {nfps[i]} != {cps[i, 1]} - {cps[i, 0]} + 1")
 
 # %% ../nbs/01_data.ipynb #91ef5a97
+def _check_annotations(v:Video, source, key, n:int):
+    "user_summary, gtscore, gtsummary and the optional user_scores and video_name, given n_steps = `n`."
+    us = v.user_summary
+    _check_array(us, source, key, "user_summary", 2, "num")
+    if us.shape[1] != v.n_frames: _fail(source, key, "user_summary", f"length {us.shape[1]} != n_frames = {v.n_frames} (shape {us.shape})")
+    if len(us) == 0: _fail(source, key, "user_summary", "no users (shape (0, n_frames))")
+    if not np.isin(us, (0, 1)).all(): _fail(source, key, "user_summary", f"values must be 0/1, found {np.setdiff1d(np.unique(us), [0, 1])[:5]}")
+    for ds in ("gtscore", "gtsummary"):
+        a = getattr(v, ds); _check_array(a, source, key, ds, 1, "num")
+        if len(a) != n: _fail(source, key, ds, f"length {len(a)} != n_steps = {n}")
+        if not np.isfinite(a).all(): _fail(source, key, ds, f"NaN or inf at step {int(np.flatnonzero(~np.isfinite(a))[0])}")
+    if v.user_scores is not None:
+        _check_array(v.user_scores, source, key, "user_scores", 2, "num")
+        if v.user_scores.shape[1] != v.n_frames: _fail(source, key, "user_scores", f"length {v.user_scores.shape[1]} != n_frames = {v.n_frames}")
+        if not np.isfinite(v.user_scores).all(): _fail(source, key, "user_scores", "NaN or inf")
+    if v.video_name is not None and not isinstance(v.video_name, str): _fail(source, key, "video_name", f"expected str, got {type(v.video_name).__name__}")
+
+# %% ../nbs/01_data.ipynb #749751e0
 def validate_video(v:Video, # the record to check
                    source:str="<memory>", # file name (or other origin) for the message
                   ) -> Video:
     "Check every eccv16 invariant of `v`; raise `DataError` naming `source`, `v.key` and the dataset; return `v`."
     key = v.key
     if not isinstance(key, str) or not key or "/" in key: _fail(source, key, "key", f"expected a non-empty name without '/', got {key!r}")
-    _check_array(v.features, source, key, "features", 2, "f")
-    n = len(v.features)
-    if n == 0: _fail(source, key, "features", "no steps (shape (0, D))")
-    if not np.isfinite(v.features).all():
-        i = int(np.flatnonzero(~np.isfinite(v.features).all(1))[0]); _fail(source, key, "features", f"NaN or inf at step {i}")
-    if isinstance(v.n_frames, bool) or not isinstance(v.n_frames, (int, np.integer)) or v.n_frames <= 0:
-        _fail(source, key, "n_frames", f"expected a positive integer, got {v.n_frames!r}")
-    _check_array(v.picks, source, key, "picks", 1, "iu")
-    if len(v.picks) != n: _fail(source, key, "picks", f"len(picks) = {len(v.picks)} != n_steps = len(features) = {n}")
-    if (v.picks < 0).any() or (v.picks >= v.n_frames).any():
-        i = int(np.flatnonzero((v.picks < 0) | (v.picks >= v.n_frames))[0])
-        _fail(source, key, "picks", f"out of range at step {i}: {v.picks[i]} not in [0, {v.n_frames - 1}]")
-    if n > 1 and (np.diff(v.picks) <= 0).any():
-        i = int(np.flatnonzero(np.diff(v.picks) <= 0)[0]) + 1
-        _fail(source, key, "picks", f"not strictly increasing at step {i} ({v.picks[i - 1]} then {v.picks[i]})")
+    n = _check_steps(v, source, key)
     _check_array(v.change_points, source, key, "change_points", 2, "iu")
     _check_array(v.n_frame_per_seg, source, key, "n_frame_per_seg", 1, "iu")
     _check_shots(v, source, key)
-    _check_array(v.user_summary, source, key, "user_summary", 2, "num")
-    if v.user_summary.shape[1] != v.n_frames: _fail(source, key, "user_summary", f"length {v.user_summary.shape[1]} != n_frames = {v.n_frames} (shape {v.user_summary.shape})")
-    if len(v.user_summary) == 0: _fail(source, key, "user_summary", "no users (shape (0, n_frames))")
-    if not np.isin(v.user_summary, (0, 1)).all(): _fail(source, key, "user_summary", f"values must be 0/1, found {np.setdiff1d(np.unique(v.user_summary), [0, 1])[:5]}")
-    for ds in ("gtscore", "gtsummary"):
-        a = getattr(v, ds); _check_array(a, source, key, ds, 1, "num")
-        if len(a) != n: _fail(source, key, ds, f"length {len(a)} != n_steps = {n}")
-        if not np.isfinite(a).all(): _fail(source, key, ds, "NaN or inf")
-    if v.user_scores is not None:
-        _check_array(v.user_scores, source, key, "user_scores", 2, "num")
-        if v.user_scores.shape[1] != v.n_frames: _fail(source, key, "user_scores", f"length {v.user_scores.shape[1]} != n_frames = {v.n_frames}")
-        if not np.isfinite(v.user_scores).all(): _fail(source, key, "user_scores", "NaN or inf")
-    if v.video_name is not None and not isinstance(v.video_name, str): _fail(source, key, "video_name", f"expected str, got {type(v.video_name).__name__}")
+    _check_annotations(v, source, key, n)
     return v
 
 # %% ../nbs/01_data.ipynb #e2e5d22c

@@ -1,5 +1,5 @@
 "End-to-end checks of the installed `csum` command, run as a user would run it (a subprocess)."
-import hashlib, json, os, shutil, subprocess, sys
+import hashlib, json, os, re, shlex, shutil, subprocess, sys, time
 from pathlib import Path
 import h5py, numpy as np, pytest
 
@@ -68,8 +68,40 @@ def test_eval_beats_random_with_annotator_means(tvsum, tmp_path):
     assert res["summary"]["f1"] > res["baselines"]["random"]["f1"]
     assert res["summary"]["tau"] > 0.1
 
-def test_highlights_synth_reads_back(tmp_path):
+def test_highlights_synth_is_deterministic_and_reads_back(tmp_path):
     from csum_nb.data import load_youtube_highlights
-    csum("data", "synth", "highlights", "-o", tmp_path/"hl", "--seed", "0")
-    hl = load_youtube_highlights(tmp_path/"hl")
+    from csum_nb.synthetic import tree_sha256
+    for name in ("a", "b"): csum("data", "synth", "highlights", "-o", tmp_path/name, "--seed", 0)   # seed dependence: 02_synthetic
+    assert tree_sha256(tmp_path/"a") == tree_sha256(tmp_path/"b")
+    hl = load_youtube_highlights(tmp_path/"a")
     assert len(hl) == 6 and all(len(v) > 0 for v in hl.values())
+
+def test_verify_exit_codes(tvsum, tmp_path):
+    assert "schema  ok" in csum("data", "verify", tvsum).stdout
+    bad = tmp_path/"bad.h5"; shutil.copy(tvsum, bad)
+    with h5py.File(bad, "r+") as f: f["video_9/features"][0, 0] = np.nan
+    r = csum("data", "verify", bad, check=False)
+    assert r.returncode == 1 and "bad.h5: video_9/features: NaN or inf at step 0" in r.stdout
+
+def test_download_offline_fails_fast(tmp_path):
+    t0 = time.monotonic()
+    r = csum("data", "download", "summe", "-o", tmp_path, "--url", "http://127.0.0.1:9/x.h5", "--timeout", "3", check=False)
+    assert time.monotonic() - t0 < 30 and r.returncode == 2
+    assert "cannot download summe" in r.stderr and "eccv16_dataset_summe_google_pool5.h5" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+def test_readme_quick_start(tmp_path):
+    "The README's quick start is exactly two commands: install + run on the embedded data, and the test suite."
+    readme = (Path(__file__).parents[1]/"README.md").read_text()
+    block = re.search(r"## Quick start.*?```bash\n(.*?)```", readme, re.S).group(1)
+    cmds = [l.strip() for l in block.splitlines() if l.strip() and not l.strip().startswith("#")]
+    assert len(cmds) == 2 and cmds[1] == "bash .ci/run", cmds
+    parts = [c.strip() for c in cmds[0].split("&&")]
+    assert "pip install torch==2.13.0" in parts and 'pip install -e ".[dev]"' in parts
+    assert parts.index("pip install torch==2.13.0") < parts.index('pip install -e ".[dev]"'), "CPU torch must come first"
+    runs = [p for p in parts if p.startswith("csum ")]   # the package's own commands (the install is what this test runs under)
+    assert runs, f"command 1 runs nothing of the package: {cmds[0]}"
+    for part in runs:   # run as written, in a fresh folder
+        r = subprocess.run([CSUM, *shlex.split(part)[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "OMP_NUM_THREADS": "1"})
+        assert r.returncode == 0 and r.stdout.strip(), (part, r.stdout, r.stderr)
