@@ -73,8 +73,11 @@ def cmd_data_splits(args) -> int:
 def resolve_data(spec:str) -> Path:
     "An eccv16 file path, or `synthetic-tvsum` / `synthetic-summe` for the embedded default (generated once)."
     if spec.startswith("synthetic-"):
+        kind = spec.removeprefix("synthetic-")
+        if kind not in ("tvsum", "summe"):
+            raise ValueError(f"--data {spec}: the embedded defaults with user summaries are synthetic-tvsum and synthetic-summe")
         from csum_nb.synthetic import default_dataset
-        return default_dataset(spec.removeprefix("synthetic-"))
+        return default_dataset(kind)
     return Path(spec)
 
 # %% ../nbs/90_cli.ipynb #c305d37b
@@ -87,8 +90,8 @@ def cmd_eval(args) -> int:
         splits = load_splits(args.splits)
         if not 0 <= args.fold < len(splits): raise ValueError(f"--fold {args.fold} out of range: {args.splits} has {len(splits)} folds")
         split = splits[args.fold]
-    res = evaluate(args.scores, resolve_data(args.data), split=split, protocol=args.protocol,
-                   baselines=not args.no_baselines, seed=args.seed)
+    res = evaluate(args.scores, resolve_data(args.data), split=split, protocol=args.protocol, proportion=args.proportion,
+                   baselines=not args.no_baselines, n_draws=args.n_draws, seed=args.seed)
     print(result_to_json(res) if args.json else format_table(res, per_video=not args.summary))
     return 0
 
@@ -133,6 +136,8 @@ def _add_eval_command(sub):
     q.add_argument("--fold", type=int, default=0)
     q.add_argument("--no-baselines", action="store_true", help="skip the random / uniform / human rows")
     q.add_argument("--seed", type=int, default=0, help="seed of the random baseline")
+    q.add_argument("--n-draws", type=int, default=10, help="random-baseline draws per video")
+    q.add_argument("--proportion", type=float, default=0.15, help="summary length as a fraction of the video")
     q.add_argument("--summary", action="store_true", help="only the mean and baseline rows")
     q.add_argument("--json", action="store_true"); q.set_defaults(func=cmd_eval)
 
