@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import h5py
 import torch
+from fastcore.basics import patch
 from .core import atomic_write, progress
 
 # %% auto #0
@@ -52,22 +53,35 @@ class Video:
             setattr(self, f, np.asarray(getattr(self, f)))
         if self.user_scores is not None: self.user_scores = np.asarray(self.user_scores)
 
-    @property
-    def n_steps(self) -> int: return len(self.features)
-    @property
-    def n_users(self) -> int: return len(self.user_summary)
-    @property
-    def n_segs(self) -> int: return len(self.change_points)
+# %% ../nbs/01_data.ipynb #632d0211
+@patch(as_prop=True)
+def n_steps(self:Video) -> int: return len(self.features)
+@patch(as_prop=True)
+def n_users(self:Video) -> int: return len(self.user_summary)
+@patch(as_prop=True)
+def n_segs(self:Video) -> int: return len(self.change_points)
 
-    def validate(self, source:str="<memory>") -> Video:
-        "Check every invariant of the schema; raise `DataError` naming `source`, the key and the dataset."
-        return validate_video(self, source)
+# %% ../nbs/01_data.ipynb #bed6d507
+@patch
+def validate(self:Video, source:str="<memory>") -> Video:
+    "Check every invariant of the schema; raise `DataError` naming `source`, the key and the dataset."
+    return validate_video(self, source)
 
-    def __repr__(self):
-        return (f"Video({self.key!r}, n_steps={self.n_steps}, D={self.features.shape[-1] if self.features.ndim == 2 else '?'}, "
-                f"n_frames={self.n_frames}, n_segs={self.n_segs}, n_users={self.n_users})")
+# %% ../nbs/01_data.ipynb #844cafa5
+@patch
+def __repr__(self:Video):
+    return (f"Video({self.key!r}, n_steps={self.n_steps}, D={self.features.shape[-1] if self.features.ndim == 2 else '?'}, "
+            f"n_frames={self.n_frames}, n_segs={self.n_segs}, n_users={self.n_users})")
 
 # %% ../nbs/01_data.ipynb #1b6555d7
+def _pick_shots(starts:np.ndarray, ends:np.ndarray, n_users:int, n_frames:int, rng:np.random.Generator) -> np.ndarray:
+    "(n_users, n_frames) 0/1 summaries: each user picks a quarter of the shots (at least one), whole."
+    us = np.zeros((n_users, n_frames), np.float32)
+    for u in range(n_users):
+        for s in rng.choice(len(starts), size=max(1, len(starts) // 4), replace=False): us[u, starts[s]:ends[s] + 1] = 1
+    return us
+
+# %% ../nbs/01_data.ipynb #19faed8e
 def make_video(key:str="video_1", # group name
                n_frames:int=300, # frames of the video
                dim:int=16, # feature dimension D
@@ -83,9 +97,7 @@ def make_video(key:str="video_1", # group name
     starts = np.r_[0, cuts]; ends = np.r_[cuts - 1, n_frames - 1]
     cps = np.stack([starts, ends], 1)
     nfps = ends - starts + 1
-    us = np.zeros((n_users, n_frames), np.float32)
-    for u in range(n_users):
-        for s in rng.choice(len(cps), size=max(1, len(cps) // 4), replace=False): us[u, starts[s]:ends[s] + 1] = 1
+    us = _pick_shots(starts, ends, n_users, n_frames, rng)
     gtscore = us[:, picks].mean(0).astype(np.float32)
     return Video(key, rng.gamma(1.0, 1.0, (len(picks), dim)).astype(np.float32), picks, n_frames, cps, nfps, us,
                  gtscore, (gtscore >= np.median(gtscore)).astype(np.float32), video_name)
@@ -304,12 +316,6 @@ class H5Videos(Mapping):
         except OSError as e: raise DataError(f"{self.path.name}: not a readable HDF5 file ({e})") from None
         if not self._keys: raise DataError(f"{self.path.name}: no video groups in the file")
 
-    @property
-    def file(self) -> h5py.File:
-        "The open h5py handle, opened on first use and re-opened in a new process (DataLoader workers)."
-        if self._f is None or self._pid != os.getpid(): self._f, self._pid = h5py.File(self.path, "r"), os.getpid()
-        return self._f
-
     def __getitem__(self, key:str) -> Video:
         k = resolve_key(key, self._keys, self.path.name)
         return read_video(self.file[k], self.path.name, k, self.validate)
@@ -318,13 +324,29 @@ class H5Videos(Mapping):
     def __len__(self): return len(self._keys)
     def __contains__(self, key): return str(key).strip("/").split("/")[-1] in self._keys
     def keys(self): return list(self._keys)
-    def close(self):
-        if self._f is not None and self._pid == os.getpid(): self._f.close()
-        self._f = None
-    def __enter__(self): return self
-    def __exit__(self, *a): self.close()
-    def __getstate__(self): return {**self.__dict__, "_f": None, "_pid": None}
-    def __repr__(self): return f"H5Videos({str(self.path)!r}, {len(self)} videos)"
+
+# %% ../nbs/01_data.ipynb #d1bccaad
+@patch(as_prop=True)
+def file(self:H5Videos) -> h5py.File:
+    "The open h5py handle, opened on first use and re-opened in a new process (DataLoader workers)."
+    if self._f is None or self._pid != os.getpid(): self._f, self._pid = h5py.File(self.path, "r"), os.getpid()
+    return self._f
+
+# %% ../nbs/01_data.ipynb #b4f3fb2c
+@patch
+def __getstate__(self:H5Videos): return {**self.__dict__, "_f": None, "_pid": None}
+
+# %% ../nbs/01_data.ipynb #e38b3718
+@patch
+def close(self:H5Videos):
+    if self._f is not None and self._pid == os.getpid(): self._f.close()
+    self._f = None
+@patch
+def __enter__(self:H5Videos): return self
+@patch
+def __exit__(self:H5Videos, *a): self.close()
+@patch
+def __repr__(self:H5Videos): return f"H5Videos({str(self.path)!r}, {len(self)} videos)"
 
 # %% ../nbs/01_data.ipynb #dc1d9087
 def load_h5(path:str|Path, # an eccv16-schema .h5 file
@@ -379,16 +401,22 @@ def _split_prefix(key:str) -> tuple[str|None, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
 
 # %% ../nbs/01_data.ipynb #9cc4a2c5
-def check_split_keys(splits:list[dict], # as returned by `load_splits`
-                     dataset, # path / H5Videos / keys, or {file stem: one of those} for prefixed keys
-                     source:str="<splits>", # the split file's name, for messages
-                    ):
-    "Raise `DataError` naming the split index and key when a split key is not a video of `dataset`."
+def _named_keys(dataset) -> tuple[str|None, set[str]|None, dict[str, set[str]]]:
+    "(name, keys) of the dataset that plain keys refer to, and {file stem: keys} for prefixed keys."
     if isinstance(dataset, Mapping) and not isinstance(dataset, H5Videos) and dataset and not any(isinstance(x, Video) for x in dataset.values()):
         named = {str(k): _keys_of(x)[1] for k, x in dataset.items()}
         name, default = (next(iter(named)), next(iter(named.values()))) if len(named) == 1 else (None, None)
     else:
         name, default = _keys_of(dataset); named = {name: default} if name else {}
+    return name, default, named
+
+# %% ../nbs/01_data.ipynb #477a36bc
+def check_split_keys(splits:list[dict], # as returned by `load_splits`
+                     dataset, # path / H5Videos / keys, or {file stem: one of those} for prefixed keys
+                     source:str="<splits>", # the split file's name, for messages
+                    ):
+    "Raise `DataError` naming the split index and key when a split key is not a video of `dataset`."
+    name, default, named = _named_keys(dataset)
     for i, s in enumerate(splits):
         for part in ("train_keys", "test_keys"):
             for k in s[part]:
@@ -402,7 +430,21 @@ def check_split_keys(splits:list[dict], # as returned by `load_splits`
                                     f"(given: {sorted(named)}); pass dataset={{file stem: path or keys}} for every dataset the split uses")
                 if vk not in keys: raise DataError(f"{source}: split {i}: {part}: key {k!r} is not a video of {what} ({len(keys)} videos)")
 
-# %% ../nbs/01_data.ipynb #477a36bc
+# %% ../nbs/01_data.ipynb #8394e043
+def _check_split(s, i:int, src:str) -> dict:
+    "Split number `i` of file `src` as {train_keys, test_keys}, after checking its format; `DataError` otherwise."
+    if not isinstance(s, dict) or not {"train_keys", "test_keys"} <= set(s):
+        raise DataError(f"{src}: split {i}: expected an object with train_keys and test_keys")
+    for part in ("train_keys", "test_keys"):
+        if not isinstance(s[part], list) or not all(isinstance(k, str) for k in s[part]):
+            raise DataError(f"{src}: split {i}: {part}: expected a list of strings")
+        dup = [k for k, c in Counter(s[part]).items() if c > 1]
+        if dup: raise DataError(f"{src}: split {i}: {part}: key {dup[0]!r} appears twice")
+    both = sorted(set(s["train_keys"]) & set(s["test_keys"]), key=natural_key)
+    if both: raise DataError(f"{src}: split {i}: key {both[0]!r} is in both train_keys and test_keys")
+    return dict(train_keys=list(s["train_keys"]), test_keys=list(s["test_keys"]))
+
+# %% ../nbs/01_data.ipynb #07c1dfca
 def load_splits(path:str|Path, # JSON list of {"train_keys": [...], "test_keys": [...]}
                 dataset=None, # optional: path / H5Videos / keys (or {file stem: ...}) that every key must exist in
                ) -> list[dict]:
@@ -411,18 +453,7 @@ def load_splits(path:str|Path, # JSON list of {"train_keys": [...], "test_keys":
     try: splits = json.loads(path.read_text())
     except json.JSONDecodeError as e: raise DataError(f"{path.name}: not valid JSON ({e})") from None
     if not isinstance(splits, list) or not splits: raise DataError(f"{path.name}: expected a non-empty JSON list of splits")
-    out = []
-    for i, s in enumerate(splits):
-        if not isinstance(s, dict) or not {"train_keys", "test_keys"} <= set(s):
-            raise DataError(f"{path.name}: split {i}: expected an object with train_keys and test_keys")
-        for part in ("train_keys", "test_keys"):
-            if not isinstance(s[part], list) or not all(isinstance(k, str) for k in s[part]):
-                raise DataError(f"{path.name}: split {i}: {part}: expected a list of strings")
-            dup = [k for k, c in Counter(s[part]).items() if c > 1]
-            if dup: raise DataError(f"{path.name}: split {i}: {part}: key {dup[0]!r} appears twice")
-        both = sorted(set(s["train_keys"]) & set(s["test_keys"]), key=natural_key)
-        if both: raise DataError(f"{path.name}: split {i}: key {both[0]!r} is in both train_keys and test_keys")
-        out.append(dict(train_keys=list(s["train_keys"]), test_keys=list(s["test_keys"])))
+    out = [_check_split(s, i, path.name) for i, s in enumerate(splits)]
     if dataset is not None: check_split_keys(out, dataset, path.name)
     return out
 
@@ -471,6 +502,7 @@ _ECCV16_SRC = ("the eccv16 release of Zhang et al. (2016), mirrored by the VASNe
                "DSNet (https://github.com/li-plus/DSNet) and PGL-SUM (https://github.com/e-apostolidis/PGL-SUM) projects; "
                "follow the dataset link in their README")
 
+# %% ../nbs/01_data.ipynb #f4f79e15
 REGISTRY = {
     "tvsum": dict(filename="eccv16_dataset_tvsum_google_pool5.h5", size=125_126_256, sha256=None, url=None, kind="eccv16", n_videos=50,
                   description="TVSum50: 50 YouTube videos, 10 categories, 20 annotators; GoogLeNet pool5 features at 2 fps, KTS shots, keyshot user summaries",
@@ -515,7 +547,36 @@ def _sha256(path:Path, chunk:int=1 << 20) -> str:
         for b in iter(lambda: f.read(chunk), b""): h.update(b)
     return h.hexdigest()
 
-# %% ../nbs/01_data.ipynb #128f4358
+# %% ../nbs/01_data.ipynb #122d96fe
+def _check_file(path:Path, e:dict|None) -> dict:
+    "Size and sha256 of `path` against registry entry `e` (None = unknown)."
+    size, digest = path.stat().st_size, _sha256(path)
+    return dict(size=size, sha256=digest,
+                size_ok=None if not e or e["size"] is None else size == e["size"],
+                sha256_ok=None if not e or e["sha256"] is None else digest == e["sha256"])
+
+# %% ../nbs/01_data.ipynb #842c4279
+def _save_response(resp, # an open HTTP response
+                   name:str, url:str, dest_dir:str|Path, # what is fetched from where to where, for the file name and messages
+                   chunk:int, show_progress:bool|None,
+                  ) -> Path:
+    "Stream `resp` into the registry file of `name` under `dest_dir` atomically, then verify size and sha256."
+    e = registry_entry(name); dest = Path(dest_dir)/e["filename"]
+    n = int(resp.headers.get("Content-Length") or 0) or None
+    if n is not None and e["size"] is not None and n != e["size"]:
+        raise DownloadError(f"{url} offers {n:,} bytes but {e['filename']} has {e['size']:,}: wrong file or a changed mirror. " + how_to_get(name, dest_dir))
+    total = n or e["size"]
+    chunks = iter(lambda: resp.read(chunk), b"")
+    with atomic_write(dest) as tmp:
+        with open(tmp, "wb") as f:
+            for b in progress(chunks, show=show_progress, total=-(-total // chunk) if total else None): f.write(b)
+        rep = _check_file(tmp, e)
+        if rep["size_ok"] is False or rep["sha256_ok"] is False:
+            raise DownloadError(f"downloaded {name} from {url} does not verify: size {rep['size']:,} (expected {e['size']:,}), "
+                                f"sha256 {rep['sha256']} (expected {e['sha256']}); nothing was saved")
+    return dest
+
+# %% ../nbs/01_data.ipynb #3d11cd0a
 def download(name:str, # a REGISTRY key
              dest_dir:str|Path, # folder to save into (created)
              url:str|None=None, # override the registry URL (a mirror you trust)
@@ -533,40 +594,11 @@ def download(name:str, # a REGISTRY key
     try: resp = urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": "csum_nb"}), timeout=timeout)
     except (urllib.error.URLError, OSError) as err:
         raise DownloadError(f"cannot download {name} from {url}: {getattr(err, 'reason', err)} (offline?). " + how_to_get(name, dest_dir)) from None
-    with resp:
-        n = int(resp.headers.get("Content-Length") or 0) or None
-        if n is not None and e["size"] is not None and n != e["size"]:
-            raise DownloadError(f"{url} offers {n:,} bytes but {e['filename']} has {e['size']:,}: wrong file or a changed mirror. " + how_to_get(name, dest_dir))
-        total = n or e["size"]
-        chunks = iter(lambda: resp.read(chunk), b"")
-        with atomic_write(dest) as tmp:
-            with open(tmp, "wb") as f:
-                for b in progress(chunks, show=show_progress, total=-(-total // chunk) if total else None): f.write(b)
-            rep = _check_file(tmp, e)
-            if rep["size_ok"] is False or rep["sha256_ok"] is False:
-                raise DownloadError(f"downloaded {name} from {url} does not verify: size {rep['size']:,} (expected {e['size']:,}), "
-                                    f"sha256 {rep['sha256']} (expected {e['sha256']}); nothing was saved")
-    return dest
+    with resp: return _save_response(resp, name, url, dest_dir, chunk, show_progress)
 
-# %% ../nbs/01_data.ipynb #122d96fe
-def _check_file(path:Path, e:dict|None) -> dict:
-    "Size and sha256 of `path` against registry entry `e` (None = unknown)."
-    size, digest = path.stat().st_size, _sha256(path)
-    return dict(size=size, sha256=digest,
-                size_ok=None if not e or e["size"] is None else size == e["size"],
-                sha256_ok=None if not e or e["sha256"] is None else digest == e["sha256"])
-
-# %% ../nbs/01_data.ipynb #842c4279
-def verify(path:str|Path, # a downloaded file (.h5, or the highlights .tar.gz / folder)
-           name:str|None=None, # REGISTRY key; default: found from the file name
-          ) -> dict:
-    "Check size, sha256 (where known) and schema of a dataset file; return a report with `ok`."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
-    if name is None: name = next((k for k, e in REGISTRY.items() if e["filename"] == path.name), None)
-    e = registry_entry(name) if name else None
-    rep = dict(path=str(path), name=name, expected_size=e and e["size"], expected_sha256=e and e["sha256"])
-    rep.update(_check_file(path, e) if path.is_file() else dict(size=None, sha256=None, size_ok=None, sha256_ok=None))
+# %% ../nbs/01_data.ipynb #175bfed3
+def _schema_check(path:Path) -> tuple[int|None, list[str]]:
+    "(number of videos, schema errors) of an eccv16 .h5 file or a highlights folder/archive; (None, []) for other files."
     errors, n = [], None
     if path.suffix in (".h5", ".hdf5"):
         try:
@@ -579,6 +611,20 @@ def verify(path:str|Path, # a downloaded file (.h5, or the highlights .tar.gz / 
     elif path.is_dir() or path.name.endswith((".tar.gz", ".tgz")):
         try: n = sum(len(d) for d in load_youtube_highlights(path).values())
         except (DataError, OSError, tarfile.TarError) as err: errors.append(str(err))
+    return n, errors
+
+# %% ../nbs/01_data.ipynb #0e07c653
+def verify(path:str|Path, # a downloaded file (.h5, or the highlights .tar.gz / folder)
+           name:str|None=None, # REGISTRY key; default: found from the file name
+          ) -> dict:
+    "Check size, sha256 (where known) and schema of a dataset file; return a report with `ok`."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
+    if name is None: name = next((k for k, e in REGISTRY.items() if e["filename"] == path.name), None)
+    e = registry_entry(name) if name else None
+    rep = dict(path=str(path), name=name, expected_size=e and e["size"], expected_sha256=e and e["sha256"])
+    rep.update(_check_file(path, e) if path.is_file() else dict(size=None, sha256=None, size_ok=None, sha256_ok=None))
+    n, errors = _schema_check(path)
     rep.update(n_videos=n, schema_ok=None if n is None and not errors else not errors, errors=errors)
     if e and n is not None and e.get("n_videos") and n != e["n_videos"]: rep["errors"].append(f"{path.name}: {n} videos, expected {e['n_videos']}")
     rep["ok"] = not rep["errors"] and all(rep[c] is not False for c in ("size_ok", "sha256_ok", "schema_ok"))
@@ -629,10 +675,8 @@ def _parse_scores(s:str, source, lineno) -> np.ndarray:
     return a.astype(np.int8)
 
 # %% ../nbs/01_data.ipynb #41aabdcc
-def load_tvsum_annotations(path:str|Path, # ydata-tvsum50-anno.tsv or .tsv.gz
-                          ) -> dict[str, TVSumAnnotation]:
-    "Read TVSum raw annotations: {'video_1': TVSumAnnotation, ...} in file order, scores (n_users, n_frames) 1..5."
-    path = Path(path); src = path.name
+def _tvsum_lines(path:Path, src:str) -> dict[str, list[tuple[str, np.ndarray]]]:
+    "{youtube id: [(category, scores) of each annotator line]} in file order, with the lines' consistency checked."
     opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
     groups: dict[str, list] = {}
     with opener(path, "rt", encoding="utf-8") as f:
@@ -647,6 +691,14 @@ def load_tvsum_annotations(path:str|Path, # ydata-tvsum50-anno.tsv or .tsv.gz
             sc = _parse_scores(s, src, i)
             if g and len(sc) != len(g[0][1]): raise DataError(f"{src}: line {i}: video {vid} has {len(sc)} frames, earlier rows {len(g[0][1])}")
             g.append((cat, sc))
+    return groups
+
+# %% ../nbs/01_data.ipynb #72845961
+def load_tvsum_annotations(path:str|Path, # ydata-tvsum50-anno.tsv or .tsv.gz
+                          ) -> dict[str, TVSumAnnotation]:
+    "Read TVSum raw annotations: {'video_1': TVSumAnnotation, ...} in file order, scores (n_users, n_frames) 1..5."
+    path = Path(path); src = path.name
+    groups = _tvsum_lines(path, src)
     if not groups: raise DataError(f"{src}: no annotation lines")
     return {f"video_{j}": TVSumAnnotation(f"video_{j}", vid, g[0][0], np.stack([x[1] for x in g]))
             for j, (vid, g) in enumerate(groups.items(), 1)}

@@ -53,6 +53,14 @@ def frame_scores(step_scores, # (n_steps,) importance of each step
     return s[np.maximum(idx, 0)]
 
 # %% ../nbs/04_metrics.ipynb #041fd223
+def _check_shot_lengths(n_frame_per_seg, w:np.ndarray):
+    "ValueError unless `n_frame_per_seg` equals the shot lengths `w` computed from `change_points`."
+    nfps = _vec(n_frame_per_seg, "n_frame_per_seg", np.int64)
+    if len(nfps) != len(w): raise ValueError(f"n_frame_per_seg has {len(nfps)} shots but change_points has {len(w)}")
+    bad = np.flatnonzero(nfps != w)
+    if len(bad): i = bad[0]; raise ValueError(f"n_frame_per_seg[{i}] = {nfps[i]} != change_points length {w[i]}")
+
+# %% ../nbs/04_metrics.ipynb #e135e985
 def shot_values(frame_scores:np.ndarray, # (n_frames,) frame scores
                 change_points, # (n_segs, 2) inclusive [first, last] frame of each shot
                 n_frame_per_seg=None, # (n_segs,) shot lengths; checked against `change_points` when given
@@ -65,16 +73,23 @@ def shot_values(frame_scores:np.ndarray, # (n_frames,) frame scores
     bad = np.flatnonzero((start < 0) | (end > n - 1) | (end < start - 1))
     if len(bad): i = bad[0]; raise ValueError(f"change_points row {i} = [{start[i]}, {end[i]}] is not a valid inclusive range in [0, {n - 1}]")
     w = end - start + 1
-    if n_frame_per_seg is not None:
-        nfps = _vec(n_frame_per_seg, "n_frame_per_seg", np.int64)
-        if len(nfps) != len(cps): raise ValueError(f"n_frame_per_seg has {len(nfps)} shots but change_points has {len(cps)}")
-        bad = np.flatnonzero(nfps != w)
-        if len(bad): i = bad[0]; raise ValueError(f"n_frame_per_seg[{i}] = {nfps[i]} != change_points length {w[i]}")
+    if n_frame_per_seg is not None: _check_shot_lengths(n_frame_per_seg, w)
     cs = np.r_[0., np.cumsum(fs)]
     v = np.where(w > 0, (cs[end + 1] - cs[start]) / np.maximum(w, 1), 0.)
     return v, w
 
 # %% ../nbs/04_metrics.ipynb #08cd3057
+def _backtrack(take:np.ndarray, # (n, C+1) True where item i raised the best value at capacity c
+               w:np.ndarray, # (n,) item weights
+               C:int, # the capacity
+              ) -> np.ndarray:
+    "Indices (ascending) of the chosen items, read off the `take` table from the last item back."
+    sel, c = [], C
+    for i in range(len(take) - 1, -1, -1):
+        if take[i, c]: sel.append(i); c -= w[i]
+    return np.array(sel[::-1], dtype=np.int64)
+
+# %% ../nbs/04_metrics.ipynb #aa6d928a
 def knapsack(values, # (n,) item values (shot mean scores)
              weights, # (n,) non-negative integer item weights (shot lengths in frames)
              capacity:int, # maximum total weight
@@ -91,10 +106,7 @@ def knapsack(values, # (n,) item values (shot mean scores)
         better = cand > best[w[i]:]
         take[i, w[i]:] = better
         best[w[i]:] = np.where(better, cand, best[w[i]:])
-    sel, c = [], C
-    for i in range(len(v) - 1, -1, -1):
-        if take[i, c]: sel.append(i); c -= w[i]
-    return np.array(sel[::-1], dtype=np.int64)
+    return _backtrack(take, w, C)
 
 # %% ../nbs/04_metrics.ipynb #0cbb60e5
 def keyshot_summary(step_scores, # (n_steps,) predicted importance, >= 0
@@ -152,7 +164,7 @@ def f1_users(machine_summary, # (n_frames,) 0/1 predicted summary
     f = f1_per_user(machine_summary, user_summary)[2]
     return float(f.mean() if reduce == "avg" else f.max())
 
-# %% ../nbs/04_metrics.ipynb #0bd50330
+# %% ../nbs/04_metrics.ipynb #4479e769
 class Annotators:
     "Annotator scores (n_users, n) prepared once for many rank correlations, in runs of frames where none changes."
     def __init__(self, user_scores):
@@ -174,13 +186,15 @@ class Annotators:
         self.R = R - (self.n + 1) / 2                          # centred: mid-ranks always average (n+1)/2
         self.norm = np.sqrt((self.R ** 2 * self.w).sum(1))     # norm of the frame-level centred ranks
 
-    def _midranks(self) -> np.ndarray:
-        "(n_users, n_runs) mid-ranks from each annotator's frame count per level."
-        off = np.arange(self.n_users)[:, None] * self.K
-        c = np.bincount((off + self.codes).ravel(), np.broadcast_to(self.w, self.codes.shape).ravel(),
-                        self.n_users * self.K).reshape(self.n_users, self.K)
-        mid = np.cumsum(c, 1) - (c - 1) / 2                     # frames below the level + (count + 1) / 2
-        return np.take_along_axis(mid, self.codes, 1)
+# %% ../nbs/04_metrics.ipynb #0bd50330
+@patch
+def _midranks(self:Annotators) -> np.ndarray:
+    "(n_users, n_runs) mid-ranks from each annotator's frame count per level."
+    off = np.arange(self.n_users)[:, None] * self.K
+    c = np.bincount((off + self.codes).ravel(), np.broadcast_to(self.w, self.codes.shape).ravel(),
+                    self.n_users * self.K).reshape(self.n_users, self.K)
+    mid = np.cumsum(c, 1) - (c - 1) / 2                     # frames below the level + (count + 1) / 2
+    return np.take_along_axis(mid, self.codes, 1)
 
 # %% ../nbs/04_metrics.ipynb #28bdba4d
 @patch
@@ -438,6 +452,14 @@ def _annotators(v, protocol:str):
     return (None, None) if target is None else (Annotators(target), Annotators(target[:, v.picks]))
 
 # %% ../nbs/04_metrics.ipynb #302902df
+def _rank_cols(s:np.ndarray, v, A, A_step) -> list[float]:
+    "tau, rho, tau_step, rho_step of step scores `s` of video `v` (NaN when `A` is None)."
+    if A is None: return [np.nan] * 4
+    fs = frame_scores(s, v.picks, v.n_frames)
+    return [rank_correlation(fs, A, "kendall").mean(), rank_correlation(fs, A, "spearman").mean(),
+            rank_correlation(s, A_step, "kendall").mean(), rank_correlation(s, A_step, "spearman").mean()]
+
+# %% ../nbs/04_metrics.ipynb #895de0ea
 def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for the same video
                  v, # a `csum_nb.data.Video`
                  protocol:str, proportion:float,
@@ -453,12 +475,7 @@ def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for 
         i = int(np.argmax(f))
         for c, x in zip(("f1", "precision", "recall"), (f, p, r)): out[c].append(x.mean() if red == "avg" else x[i])
         out["selected"].append(summ.mean())
-        if A is None: vals = [np.nan] * 4
-        else:
-            fs = frame_scores(s, v.picks, v.n_frames)
-            vals = [rank_correlation(fs, A, "kendall").mean(), rank_correlation(fs, A, "spearman").mean(),
-                    rank_correlation(s, A_step, "kendall").mean(), rank_correlation(s, A_step, "spearman").mean()]
-        for c, x in zip(("tau", "rho", "tau_step", "rho_step"), vals): out[c].append(x)
+        for c, x in zip(("tau", "rho", "tau_step", "rho_step"), _rank_cols(s, v, A, A_step)): out[c].append(x)
     return {c: float(np.mean(x)) for c, x in out.items()}
 
 # %% ../nbs/04_metrics.ipynb #add31a77
@@ -513,6 +530,27 @@ def _video_rows(k:str, s:np.ndarray, v, protocol:str, proportion:float,
                  "human": _human_row(v, protocol, ann)}
 
 # %% ../nbs/04_metrics.ipynb #a2c3a1b3
+def _collect_rows(scores:Mapping, dataset, keys:list[str], protocol:str, proportion:float,
+                  baselines:bool, n_draws:int, seed:int) -> tuple[list[dict], dict[str, list[dict]]]:
+    "The rows of videos `keys` and of each baseline; the random draws of all videos come from one seeded generator."
+    rows, base, rng = [], {"random": [], "uniform": [], "human": []}, np.random.default_rng(seed)
+    for k in keys:
+        row, b = _video_rows(k, _vec(scores[k], f"scores[{k!r}]"), dataset[k], protocol, proportion, baselines, n_draws, rng)
+        rows.append(row)
+        for n, r in b.items(): base[n].append(r)
+    return rows, base
+
+# %% ../nbs/04_metrics.ipynb #f558bbf3
+def _result(rows:list[dict], base:dict[str, list[dict]], protocol:str, proportion:float, n_draws:int, seed:int) -> dict:
+    "The `evaluate` result without its timing: labels, per-video rows, means, baseline means and notes."
+    notes = (["some videos have no raw annotator scores (user_scores): their rank columns are NaN and left out of the mean"]
+             if protocol == "tvsum" and any(np.isnan(r["tau"]) for r in rows) else [])
+    return dict(protocol=protocol, f1_reduce=PROTOCOLS[protocol]["reduce"], rank_protocol=f"{protocol}: {PROTOCOLS[protocol]['rank']}",
+                proportion=proportion, videos=rows, summary=_mean_row(rows),
+                baselines={n: _mean_row(r) | ({"n_draws": n_draws, "seed": seed} if n == "random" else {}) for n, r in base.items() if r},
+                notes=notes)
+
+# %% ../nbs/04_metrics.ipynb #98e10a1c
 def evaluate(scores:Mapping|str|Path, # {video key: (n_steps,) step scores}, or a scores file (.h5/.npz)
              dataset:Mapping|str|Path, # {key: Video} (e.g. `csum_nb.data.load_h5(...)`), or an eccv16 .h5 path
              split=None, # None (every scored video), a list of keys, or a split dict with 'test_keys'
@@ -533,17 +571,8 @@ def evaluate(scores:Mapping|str|Path, # {video key: (n_steps,) step scores}, or 
         with load_h5(dataset) as ds:
             return evaluate(scores, ds, split, protocol, proportion, baselines, n_draws, seed) | {"seconds": time.perf_counter() - t0}
     keys = _split_keys(split, scores, dataset)
-    rows, base, rng = [], {"random": [], "uniform": [], "human": []}, np.random.default_rng(seed)
-    for k in keys:
-        row, b = _video_rows(k, _vec(scores[k], f"scores[{k!r}]"), dataset[k], protocol, proportion, baselines, n_draws, rng)
-        rows.append(row)
-        for n, r in b.items(): base[n].append(r)
-    notes = (["some videos have no raw annotator scores (user_scores): their rank columns are NaN and left out of the mean"]
-             if protocol == "tvsum" and any(np.isnan(r["tau"]) for r in rows) else [])
-    return dict(protocol=protocol, f1_reduce=PROTOCOLS[protocol]["reduce"], rank_protocol=f"{protocol}: {PROTOCOLS[protocol]['rank']}",
-                proportion=proportion, videos=rows, summary=_mean_row(rows),
-                baselines={n: _mean_row(r) | ({"n_draws": n_draws, "seed": seed} if n == "random" else {}) for n, r in base.items() if r},
-                notes=notes, seconds=time.perf_counter() - t0)
+    rows, base = _collect_rows(scores, dataset, keys, protocol, proportion, baselines, n_draws, seed)
+    return _result(rows, base, protocol, proportion, n_draws, seed) | {"seconds": time.perf_counter() - t0}
 
 # %% ../nbs/04_metrics.ipynb #64614000
 def format_table(result:dict, # from `evaluate`

@@ -143,6 +143,16 @@ def _scene_plan(rng:np.random.Generator, cfg:SynthConfig, n_steps:int) -> list[t
     return plan
 
 # %% ../nbs/02_synthetic.ipynb #b979c1f7
+def _paste_events(rng:np.random.Generator, cfg:SynthConfig, n_frames:int, z:np.ndarray, kind:np.ndarray, imp:np.ndarray, bounds:set):
+    "Overwrite short random stretches of `z`, `kind` and `imp` (in place) with events; add their borders to `bounds`."
+    n_steps, L, sps = len(z), z.shape[1], cfg.fps / cfg.stride
+    for _ in range(rng.poisson(cfg.events_per_minute * n_frames / cfg.fps / 60)):
+        n = max(1, int(round(rng.uniform(*cfg.event_seconds) * sps)))
+        s = int(rng.integers(0, max(1, n_steps - n))); e = min(n_steps, s + n)
+        z[s:e], kind[s:e] = cfg.event_scale * rng.standard_normal(L), EVENT
+        imp[s:e] = rng.uniform(*cfg.importance_ranges[EVENT]); bounds.update((s, e))
+
+# %% ../nbs/02_synthetic.ipynb #752079d1
 def _content(rng:np.random.Generator, cfg:SynthConfig, world:dict, cat_protos:np.ndarray, n_frames:int) -> dict:
     "Latent path, importance, kind per step and shot boundaries (steps) of one video."
     L, sps = cfg.latent_dim, cfg.fps / cfg.stride
@@ -154,11 +164,7 @@ def _content(rng:np.random.Generator, cfg:SynthConfig, world:dict, cat_protos:np
     for s, e, k, j in _scene_plan(rng, cfg, n_steps):
         z[s:e], kind[s:e], imp[s:e] = protos[k][j], k, rng.uniform(*cfg.importance_ranges[k])
         bounds.update(np.linspace(s, e, -(-(e - s) // max_shot) + 1).round().astype(int)[:-1].tolist())
-    for _ in range(rng.poisson(cfg.events_per_minute * n_frames / cfg.fps / 60)):
-        n = max(1, int(round(rng.uniform(*cfg.event_seconds) * sps)))
-        s = int(rng.integers(0, max(1, n_steps - n))); e = min(n_steps, s + n)
-        z[s:e], kind[s:e] = cfg.event_scale * rng.standard_normal(L), EVENT
-        imp[s:e] = rng.uniform(*cfg.importance_ranges[EVENT]); bounds.update((s, e))
+    _paste_events(rng, cfg, n_frames, z, kind, imp, bounds)
     z += _ar1(rng, (n_steps, L), cfg.drift_rho, cfg.drift_sd) + cfg.step_noise_sd * rng.standard_normal((n_steps, L))
     imp = np.clip(imp + _ar1(rng, (n_steps,), cfg.drift_rho, cfg.importance_wobble), 0, 1)
     return dict(z=z, importance=imp, kind=kind, bounds=sorted(b for b in bounds if 0 < b < n_steps), n_steps=n_steps)
@@ -289,6 +295,26 @@ def make_tvsum(seed:int=0, # the one seed
     return (vids, truth) if return_truth else vids
 
 # %% ../nbs/02_synthetic.ipynb #8f64bd58
+def _image_row(ax, a:np.ndarray, n_frames:int, n_rows:int, ylabel:str, **kwargs):
+    "`a` (n_rows, time) as an image against minutes at 30 fps, rows top to bottom."
+    ax.imshow(a, aspect="auto", extent=(0, n_frames / 1800, n_rows, 0), interpolation="nearest", **kwargs)
+    ax.set_ylabel(ylabel)
+
+# %% ../nbs/02_synthetic.ipynb #7e4b2c53
+def _feature_pcs(features:np.ndarray, n_pc:int) -> np.ndarray:
+    "(n_steps, n_pc) projection of the centred features on their first `n_pc` principal directions."
+    x = features - features.mean(0)
+    return x @ np.linalg.svd(x, full_matrices=False)[2][:n_pc].T
+
+# %% ../nbs/02_synthetic.ipynb #600eaccf
+def _plot_importance(ax, t:np.ndarray, truth:SynthTruth):
+    "Latent importance against time `t`, one colour per kind of content."
+    for k, col in zip(range(4), ("0.6", "tab:blue", "tab:orange", "tab:red")):
+        m = truth.kind == k
+        ax.scatter(t[m], truth.importance[m], s=3, c=col, label=KIND_NAMES[k])
+    ax.set_ylabel("latent\nimportance"); ax.legend(loc="upper right", fontsize=7, ncol=4, markerscale=3)
+
+# %% ../nbs/02_synthetic.ipynb #58e07054
 def plot_synthetic_video(v:Video, # a synthetic video (with user_scores when available)
                          truth:SynthTruth|None=None, # its hidden truth, to show importance by kind
                          n_pc:int=8, # principal components of the features to show
@@ -298,20 +324,12 @@ def plot_synthetic_video(v:Video, # a synthetic video (with user_scores when ava
     rows = 2 + (truth is not None) + (v.user_scores is not None)
     fig, axs = plt.subplots(rows, 1, figsize=(11, 1.6 * rows + 1), sharex=True, height_ratios=[1.2] + [1] * (rows - 1))
     t = v.picks / 30 / 60                      # minutes (at 30 fps)
-    x = v.features - v.features.mean(0)
-    pc = x @ np.linalg.svd(x, full_matrices=False)[2][:n_pc].T
-    axs[0].imshow(pc.T, aspect="auto", cmap="RdBu_r", extent=(0, v.n_frames / 1800, n_pc, 0), interpolation="nearest")
-    axs[0].set_ylabel("feature PC"); i = 1
-    if truth is not None:
-        for k, col in zip(range(4), ("0.6", "tab:blue", "tab:orange", "tab:red")):
-            m = truth.kind == k
-            axs[i].scatter(t[m], truth.importance[m], s=3, c=col, label=KIND_NAMES[k])
-        axs[i].set_ylabel("latent\nimportance"); axs[i].legend(loc="upper right", fontsize=7, ncol=4, markerscale=3); i += 1
+    _image_row(axs[0], _feature_pcs(v.features, n_pc).T, v.n_frames, n_pc, "feature PC", cmap="RdBu_r"); i = 1
+    if truth is not None: _plot_importance(axs[i], t, truth); i += 1
     if v.user_scores is not None:
-        axs[i].imshow(v.user_scores, aspect="auto", cmap="viridis", vmin=1, vmax=5, extent=(0, v.n_frames / 1800, v.n_users, 0), interpolation="nearest")
-        axs[i].set_ylabel("annotator\nscore 1..5"); i += 1
-    axs[i].imshow(v.user_summary, aspect="auto", cmap="Greys", extent=(0, v.n_frames / 1800, v.n_users, 0), interpolation="nearest")
-    axs[i].set_ylabel("user\nsummary"); axs[i].set_xlabel("time (min at 30 fps)")
+        _image_row(axs[i], v.user_scores, v.n_frames, v.n_users, "annotator\nscore 1..5", cmap="viridis", vmin=1, vmax=5); i += 1
+    _image_row(axs[i], v.user_summary, v.n_frames, v.n_users, "user\nsummary", cmap="Greys")
+    axs[i].set_xlabel("time (min at 30 fps)")
     for ax in axs[1:]:
         for s in v.change_points[1:, 0] / 1800: ax.axvline(s, c="k", lw=0.3, alpha=0.4)
     fig.suptitle(f"{v.key} ({v.video_name}): annotators agree on the informative scenes, not on the details")
@@ -366,6 +384,15 @@ def annotation_stats(scores:list[np.ndarray], # per video (n_users, n_frames) ra
                 hist=score_histogram(scores), user_hist_sd=user_hist.std(0))
 
 # %% ../nbs/02_synthetic.ipynb #9aad867b
+def _calibration_table(sets:dict) -> str:
+    "Text table: rho, tau, score histogram and annotators' spread of p(1), p(4) for each `annotation_stats`."
+    rows = [f"{'':12s}{'rho':>7s}{'tau':>7s}   " + " ".join(f"  p({k})" for k in range(1, 6)) + "   sd p(1) sd p(4)"]
+    for name, s in sets.items():
+        rows.append(f"{name:12s}{s['rho']:7.3f}{s['tau']:7.3f}   " + " ".join(f"{x:6.3f}" for x in s["hist"])
+                    + f"   {s['user_hist_sd'][0]:6.3f} {s['user_hist_sd'][3]:6.3f}")
+    return "\n".join(rows)
+
+# %% ../nbs/02_synthetic.ipynb #160dcd2b
 def plot_calibration(syn:dict, # `annotation_stats` of the synthetic set
                      real:dict|None=None, # `annotation_stats` of real TVSum, if available
                     ):
@@ -384,11 +411,7 @@ def plot_calibration(syn:dict, # `annotation_stats` of the synthetic set
         ax.set_ylabel(f"mean pairwise {lab}"); ax.set_title(f"annotator agreement per video")
     fig.suptitle("Synthetic annotators disagree about as much as TVSum's and favour low scores as strongly")
     fig.tight_layout()
-    rows = [f"{'':12s}{'rho':>7s}{'tau':>7s}   " + " ".join(f"  p({k})" for k in range(1, 6)) + "   sd p(1) sd p(4)"]
-    for name, s in sets.items():
-        rows.append(f"{name:12s}{s['rho']:7.3f}{s['tau']:7.3f}   " + " ".join(f"{x:6.3f}" for x in s["hist"])
-                    + f"   {s['user_hist_sd'][0]:6.3f} {s['user_hist_sd'][3]:6.3f}")
-    return fig, "\n".join(rows)
+    return fig, _calibration_table(sets)
 
 # %% ../nbs/02_synthetic.ipynb #524b6a35
 TVSUM_REFERENCE = dict(rho=0.204, tau=0.177, hist=(0.466, 0.262, 0.153, 0.080, 0.040),
@@ -532,6 +555,15 @@ def _replace_dir(tmp:Path, path:Path):
     if old is not None: shutil.rmtree(old)
 
 # %% ../nbs/02_synthetic.ipynb #65a43524
+def _fill_highlights_dir(tmp:Path, vids:dict, truth:dict, cfg:SynthConfig, seed:int):
+    "Write labels, `features.h5` and `README.md` of a highlight dataset into the empty folder `tmp`."
+    _write_highlight_labels(tmp, vids, truth, cfg, seed)
+    write_h5(tmp/"features.h5", vids)
+    umask = os.umask(0); os.umask(umask); os.chmod(tmp, 0o777 & ~umask)   # mkdtemp makes it private (0700)
+    (tmp/"README.md").write_text(f"Synthetic YouTube-Highlights-like labels and features (csum_nb.synthetic, seed {seed}).\n"
+                                 "Layout as the YouTube Highlights label release; features.h5 in the eccv16 schema, keyed by video id.\n")
+
+# %% ../nbs/02_synthetic.ipynb #c3e0e74b
 def write_synthetic(kind:str, # "tvsum", "summe" or "highlights"
                     path:str|Path, # .h5 file (tvsum, summe) or folder (highlights) to create or replace
                     seed:int=0, # the one seed
@@ -545,11 +577,7 @@ def write_synthetic(kind:str, # "tvsum", "summe" or "highlights"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
-        _write_highlight_labels(tmp, vids, truth, cfg, seed)
-        write_h5(tmp/"features.h5", vids)
-        umask = os.umask(0); os.umask(umask); os.chmod(tmp, 0o777 & ~umask)   # mkdtemp makes it private (0700)
-        (tmp/"README.md").write_text(f"Synthetic YouTube-Highlights-like labels and features (csum_nb.synthetic, seed {seed}).\n"
-                                     "Layout as the YouTube Highlights label release; features.h5 in the eccv16 schema, keyed by video id.\n")
+        _fill_highlights_dir(tmp, vids, truth, cfg, seed)
         _replace_dir(tmp, path)
     finally:
         if tmp.exists(): shutil.rmtree(tmp)

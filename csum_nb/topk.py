@@ -14,12 +14,8 @@ __all__ = ['TOPK_SELECTORS', 'hard_topk', 'relaxed_max', 'topk_temperature', 'su
            'softmax_topk', 'sinkhorn_topk', 'perturbed_topk']
 
 # %% ../nbs/07_topk.ipynb #42ce7320
-def _check_topk_args(x:Tensor, # (B,T,D) clip features
-                     s:Tensor, # (B,T) clip scores
-                     k:int, # number of clips to select
-                     mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                    ) -> tuple[Tensor, Tensor]:
-    "Validate a selector's arguments; return the `(B,T)` bool mask and the `(B,)` number of valid clips."
+def _check_features_scores(x:Tensor, s:Tensor):
+    "Raise unless `x` is a float `(B,T,D)` tensor and `s` a float `(B,T)` tensor on the same device."
     if not isinstance(x, Tensor) or x.ndim != 3:
         raise ValueError(f"x must be a (B,T,D) tensor of clip features, got shape {tuple(getattr(x, 'shape', ()))}")
     B, T, _ = x.shape
@@ -28,14 +24,35 @@ def _check_topk_args(x:Tensor, # (B,T,D) clip features
     if not (x.is_floating_point() and s.is_floating_point()):
         raise TypeError(f"x and s must be floating point, got {x.dtype} and {s.dtype}")
     if s.device != x.device: raise ValueError(f"s is on {s.device} but x is on {x.device}")
+
+# %% ../nbs/07_topk.ipynb #b260544d
+def _check_k(k) -> int:
+    "`k` as a Python int, after checking that it is a positive integer."
     try: k = operator.index(k)
     except TypeError: raise TypeError(f"k must be an integer, got {k!r}") from None
     if k < 1: raise ValueError(f"k must be a positive integer, got k={k}")
-    if mask is None: mask = torch.ones(B, T, dtype=torch.bool, device=x.device)
-    elif not isinstance(mask, Tensor) or tuple(mask.shape) != (B, T):
+    return k
+
+# %% ../nbs/07_topk.ipynb #4670d205
+def _check_mask(mask:Tensor|None, x:Tensor) -> Tensor:
+    "The `(B,T)` bool mask to use for features `x` (all True for None), after checking a given one."
+    B, T, _ = x.shape
+    if mask is None: return torch.ones(B, T, dtype=torch.bool, device=x.device)
+    if not isinstance(mask, Tensor) or tuple(mask.shape) != (B, T):
         raise ValueError(f"mask must have shape (B,T)={(B, T)} to match x, got {tuple(getattr(mask, 'shape', ()))}")
-    elif mask.dtype != torch.bool: raise TypeError(f"mask must be a bool tensor, got {mask.dtype}")
-    elif mask.device != x.device: raise ValueError(f"mask is on {mask.device} but x is on {x.device}")
+    if mask.dtype != torch.bool: raise TypeError(f"mask must be a bool tensor, got {mask.dtype}")
+    if mask.device != x.device: raise ValueError(f"mask is on {mask.device} but x is on {x.device}")
+    return mask
+
+# %% ../nbs/07_topk.ipynb #24cc22da
+def _check_topk_args(x:Tensor, # (B,T,D) clip features
+                     s:Tensor, # (B,T) clip scores
+                     k:int, # number of clips to select
+                     mask:Tensor|None=None, # (B,T) bool, True = valid clip
+                    ) -> tuple[Tensor, Tensor]:
+    "Validate a selector's arguments; return the `(B,T)` bool mask and the `(B,)` number of valid clips."
+    _check_features_scores(x, s)
+    B = x.shape[0]; k = _check_k(k); mask = _check_mask(mask, x)
     nv = mask.sum(1)
     bad = (~torch.isfinite(s) & mask).any(1)
     stats = torch.cat([nv, bad.long()]).tolist() if B else []
@@ -110,20 +127,28 @@ def _fixed_tau(tau, B:int, dtype, device) -> Tensor:
     return torch.full((B, 1), float(tau), dtype=dtype, device=device)
 
 # %% ../nbs/07_topk.ipynb #f7fcde1e
+def _sh_round(cur:Tensor, # (B,2n) current entry scores, sorted
+              n:int, nv:Tensor, # (B,) number of valid clips
+              tau:Tensor, # (B,1) temperature
+              pairing:str='split',
+             ) -> tuple[Tensor, Tensor]:
+    "Pair weights `(B,n)` of one round (entry p against p+n or 2n-1-p) and the `(B,n)` merged scores."
+    a, b, pos_b = cur[:, :n], cur[:, n:], torch.arange(n, 2 * n, device=cur.device)
+    if pairing == 'fold': b, pos_b = b.flip(-1), pos_b.flip(-1)
+    live = pos_b < nv.unsqueeze(1)  # the second entry holds at least one valid clip
+    w = torch.where(live, torch.sigmoid((a - b) / tau), 1.0)
+    return w, w * a + (1 - w) * b
+
+# %% ../nbs/07_topk.ipynb #4923abd2
 def _sh_rank_weights(ss:Tensor, # (B,L) scores in decreasing order, valid ones first, L = k*2**m
                      nv:Tensor, # (B,) number of valid clips
                      k:int, tau:Tensor, # (B,1) temperature
                      pairing:str='split', # 'split' (p vs p+n) or 'fold' (p vs 2n-1-p)
                     ) -> Tensor:
     "Weight `(B,L)` with which each rank reaches its slot after the tournament (see `_sh_slot_of_rank`)."
-    L = ss.shape[1]; ar = torch.arange(L, device=ss.device)
-    ws, n, cur = [], L // 2, ss
+    ws, n, cur = [], ss.shape[1] // 2, ss
     while n >= k:
-        a, b, pos_b = cur[:, :n], cur[:, n:], ar[n:2 * n]
-        if pairing == 'fold': b, pos_b = b.flip(-1), pos_b.flip(-1)
-        live = pos_b < nv.unsqueeze(1)  # the second entry holds at least one valid clip
-        w = torch.where(live, torch.sigmoid((a - b) / tau), 1.0)
-        cur = w * a + (1 - w) * b
+        w, cur = _sh_round(cur, n, nv, tau, pairing)
         ws.append(w); n //= 2
     W = torch.ones_like(ss[:, :k])
     for w in reversed(ws):  # walk back down the tree: winners keep W*w, losers get W*(1-w)
@@ -148,6 +173,21 @@ def _rowwise_dot(g:Tensor, x:Tensor, idx:Tensor, bag:Tensor) -> Tensor:
     return out
 
 # %% ../nbs/07_topk.ipynb #0adb754f
+def _bag_weight_grad(g:Tensor, x:Tensor, idx:Tensor, off:Tensor, bag:Tensor) -> Tensor:
+    "`<g[bag_e], x[idx_e]>` for every entry e: PyTorch's fused per-sample-weight backward, else `_rowwise_dot`."
+    try: return torch.ops.aten._embedding_bag_per_sample_weights_backward(g, x, idx, off, bag, 0, -1)
+    except (AttributeError, RuntimeError): return _rowwise_dot(g, x, idx, bag)
+
+# %% ../nbs/07_topk.ipynb #051dab1a
+def _spread_to_clips(g:Tensor, # (B,k,D) gradient of the summary
+                     item_slot:Tensor, item_w:Tensor, # (B,T) slot and weight of each clip
+                    ) -> Tensor:
+    "`(B,T,D)` gradient of the features: row i is `item_w[i] * g[slot_i]` (an `embedding_bag` with bags of one)."
+    B, k, D = g.shape
+    bag = (item_slot + torch.arange(B, device=g.device).view(B, 1) * k).view(-1, 1)
+    return F.embedding_bag(bag, g.view(B * k, D), mode='sum', per_sample_weights=item_w.view(-1, 1).to(g.dtype)).view(B, item_slot.shape[1], D)
+
+# %% ../nbs/07_topk.ipynb #46dbb4ec
 class _SlotSum(torch.autograd.Function):
     "summary[b,j] = sum_g w[b,j,g] * x[b, idx[b,j,g]]; `item_slot`, `item_w` (B,T) give each clip's slot and weight."
     @staticmethod
@@ -166,18 +206,44 @@ class _SlotSum(torch.autograd.Function):
         x, flat, off, item_slot, item_w = ctx.saved_tensors
         B, T, D, k, S, sub = ctx.dims
         g = g.contiguous(); gx = gw = None
-        if ctx.needs_input_grad[0]:
-            bag = (item_slot + torch.arange(B, device=x.device).view(B, 1) * k).view(-1, 1)
-            gx = F.embedding_bag(bag, g.view(B * k, D), mode='sum', per_sample_weights=item_w.view(-1, 1).to(g.dtype)).view(B, T, D)
+        if ctx.needs_input_grad[0]: gx = _spread_to_clips(g, item_slot, item_w)
         if ctx.needs_input_grad[1]:
             gsub = g.unsqueeze(2).expand(B, k, S, D).reshape(B * k * S, D)
             bag = torch.arange(B * k * S, device=x.device).repeat_interleave(sub)
-            try: gw = torch.ops.aten._embedding_bag_per_sample_weights_backward(gsub, x.reshape(B * T, D), flat, off, bag, 0, -1)
-            except (AttributeError, RuntimeError): gw = _rowwise_dot(gsub, x.reshape(B * T, D), flat, bag)
-            gw = gw.view(B, k, S * sub).to(ctx.w_dtype)
+            gw = _bag_weight_grad(gsub, x.reshape(B * T, D), flat, off, bag).view(B, k, S * sub).to(ctx.w_dtype)
         return gx, gw, None, None, None
 
 # %% ../nbs/07_topk.ipynb #18666d59
+def _sh_sorted_scores(s:Tensor, mask:Tensor, k:int, cd:torch.dtype) -> tuple[Tensor, Tensor]:
+    "Scores by rank `(B,L)` (padded to L = k*2**m >= T, best shifted to 0) and the sorting permutation `(B,T)`."
+    T = s.shape[1]
+    sc = s.to(cd).masked_fill(~mask, 0.)
+    perm = torch.sort(sc.detach().masked_fill(~mask, -math.inf), dim=1, descending=True, stable=True).indices
+    L = k
+    while L < T: L *= 2
+    ss = F.pad(sc.gather(1, perm), (0, L - T))                       # (B,L) scores by rank
+    return ss - ss[:, :1].detach(), perm                             # shift the best to 0: exact, and fine float resolution at the top
+
+# %% ../nbs/07_topk.ipynb #24bd939c
+def _sh_assemble(x:Tensor, # (B,T,D) clip features
+                 W:Tensor, # (B,L) weight of each rank
+                 perm:Tensor, # (B,T) clip of each rank
+                 nv:Tensor, k:int, pairing:str, cd:torch.dtype,
+                ) -> tuple[Tensor, Tensor]:
+    "`(summary (B,k,D), P (B,k,T))` of the tournament from the rank weights `W`."
+    B, T, _ = x.shape; L = W.shape[1]; dev = x.device
+    slot = _sh_slot_of_rank(L, k, pairing, dev)                       # (L,) slot of each rank
+    rank = torch.arange(L, device=dev)
+    item = torch.where(rank < nv.unsqueeze(1), F.pad(perm, (0, L - T)), perm[:, :1])  # dead ranks read a real row, weight 0
+    order = (torch.arange(L, device=dev).view(L // k, k).t().reshape(-1) if pairing == 'split'
+             else torch.sort(slot, stable=True).indices)              # ranks grouped by slot
+    item_slot = torch.empty_like(perm).scatter_(1, perm, slot[:T].expand(B, T).contiguous())
+    item_w = torch.zeros(B, T, dtype=cd, device=dev).scatter_(1, perm, W[:, :T].detach())
+    summary = _SlotSum.apply(x, W[:, order].view(B, k, L // k), item[:, order].view(B, k, L // k), item_slot, item_w)
+    P = torch.zeros(B, k * T, dtype=cd, device=dev).scatter_(1, slot[:T] * T + perm, W[:, :T]).view(B, k, T)  # in place: no copy of the zeros
+    return summary, P.to(x.dtype)
+
+# %% ../nbs/07_topk.ipynb #4acfbaad
 def successive_halving_topk(x:Tensor, # (B,T,D) clip features
                             s:Tensor, # (B,T) clip scores
                             k:int, # number of clips to select
@@ -190,28 +256,22 @@ def successive_halving_topk(x:Tensor, # (B,T,D) clip features
     mask, nv = _check_topk_args(x, s, k, mask)
     if pairing not in ('split', 'fold'): raise ValueError(f"pairing must be 'split' or 'fold', got {pairing!r}")
     if sharpness <= 0: raise ValueError(f"sharpness must be positive, got {sharpness}")
-    B, T, D = x.shape; dev = x.device
     cd = torch.promote_types(s.dtype, torch.float32)
-    sc = s.to(cd).masked_fill(~mask, 0.)
-    perm = torch.sort(sc.detach().masked_fill(~mask, -math.inf), dim=1, descending=True, stable=True).indices
-    L = k
-    while L < T: L *= 2
-    ss = F.pad(sc.gather(1, perm), (0, L - T))                       # (B,L) scores by rank
-    ss = ss - ss[:, :1].detach()                                      # shift the best to 0: exact, and fine float resolution at the top
-    t = _gap_temperature(ss, nv, k, sharpness) if tau is None else _fixed_tau(tau, B, cd, dev)
+    ss, perm = _sh_sorted_scores(s, mask, k, cd)
+    t = _gap_temperature(ss, nv, k, sharpness) if tau is None else _fixed_tau(tau, x.shape[0], cd, x.device)
     W = _sh_rank_weights(ss, nv, k, t, pairing)                       # (B,L) weight of each rank
-    slot = _sh_slot_of_rank(L, k, pairing, dev)                       # (L,) slot of each rank
-    rank = torch.arange(L, device=dev)
-    item = torch.where(rank < nv.unsqueeze(1), F.pad(perm, (0, L - T)), perm[:, :1])  # dead ranks read a real row, weight 0
-    order = (torch.arange(L, device=dev).view(L // k, k).t().reshape(-1) if pairing == 'split'
-             else torch.sort(slot, stable=True).indices)              # ranks grouped by slot
-    item_slot = torch.empty_like(perm).scatter_(1, perm, slot[:T].expand(B, T).contiguous())
-    item_w = torch.zeros(B, T, dtype=cd, device=dev).scatter_(1, perm, W[:, :T].detach())
-    summary = _SlotSum.apply(x, W[:, order].view(B, k, L // k), item[:, order].view(B, k, L // k), item_slot, item_w)
-    P = torch.zeros(B, k * T, dtype=cd, device=dev).scatter_(1, slot[:T] * T + perm, W[:, :T]).view(B, k, T)  # in place: no copy of the zeros
-    return summary, P.to(x.dtype)
+    return _sh_assemble(x, W, perm, nv, k, pairing, cd)
 
 # %% ../nbs/07_topk.ipynb #0fc0304b
+def _readout_grad(S:Tensor, # (B,k,D) summary
+                  s:Tensor, # (B,T) scores that require grad
+                  seed:int=0) -> Tensor:
+    "`|d<S,R>/ds|` in float32 for a seeded random read-out `R ~ N(0,I)`; zeros when no gradient reaches `s`."
+    R = torch.randn(S.shape, generator=torch.Generator().manual_seed(seed)).to(S)
+    gs = torch.autograd.grad((S * R).sum(), s, allow_unused=True)[0] if S.requires_grad else None
+    return torch.zeros_like(s, dtype=torch.float32) if gs is None else gs.detach().float().abs()
+
+# %% ../nbs/07_topk.ipynb #3646d2b7
 def topk_feature_error(selector, # any function with the selector interface
                        x:Tensor, # (B,T,D) clip features
                        s:Tensor, # (B,T) clip scores
@@ -225,9 +285,7 @@ def topk_feature_error(selector, # any function with the selector interface
     S, _ = selector(x, s, k, mask, **kwargs)
     H, _ = hard_topk(x, s.detach(), k, mask)
     err = ((S.detach().float() - H.float()).flatten(1).norm(dim=1) / H.float().flatten(1).norm(dim=1)).mean().item()
-    R = torch.randn(S.shape, generator=torch.Generator().manual_seed(seed)).to(S)
-    gs = torch.autograd.grad((S * R).sum(), s, allow_unused=True)[0] if S.requires_grad else None
-    ga = torch.zeros_like(s, dtype=torch.float32) if gs is None else gs.detach().float().abs()
+    ga = _readout_grad(S, s, seed)
     gn = ga.norm().item()
     clips = (ga.sum() ** 2 / (ga ** 2).sum()).item() if gn > 0 else 0.0
     sd = s.detach().float()[mask].std().item() if mask is not None else s.detach().float().std().item()
@@ -255,24 +313,32 @@ def softmax_topk(x:Tensor, # (B,T,D) clip features
     return P @ x, P
 
 # %% ../nbs/07_topk.ipynb #7fee01ea
+def _sinkhorn_potentials(C:Tensor, # (B,N,K) cost
+                         mu:Tensor, nu:Tensor, # (B,N), (B,K) marginals
+                         max_iter:int, tol:float) -> tuple[Tensor, Tensor, float]:
+    "Potentials `f (B,N)`, `g (B,K)` of the entropic plan `exp(f_i + g_j - C_ij)`, and the final marginal error."
+    log_mu, log_nu = mu.log(), nu.log()
+    f = torch.zeros_like(mu); g = torch.zeros_like(nu)
+    spread = (C.amax((1, 2)) - C.amin((1, 2))).max().item()
+    J = max(0, math.ceil(math.log2(max(spread, 1e-30) / 8)))     # epsilon-scaling: start with the cost squeezed to a range of ~8
+    for j in range(J, -1, -1):
+        Cj = C * 2.0 ** -j
+        if j < J: f, g = 2 * f, 2 * g                             # potentials scale with the cost
+        for it in range(max_iter):
+            f = log_mu - torch.logsumexp(g.unsqueeze(1) - Cj, 2)
+            g = log_nu - torch.logsumexp(f.unsqueeze(2) - Cj, 1)
+            if it % 10 == 9 or it == max_iter - 1:
+                row = torch.logsumexp(f.unsqueeze(2) + g.unsqueeze(1) - Cj, 2)  # log row sums; columns are exact after the g step
+                err = (row - log_mu).masked_fill(mu == 0, 0.).abs().max().item()
+                if err < tol: break
+    return f, g, err
+
+# %% ../nbs/07_topk.ipynb #8399ac15
 class _EntropicOT(torch.autograd.Function):
     "Entropic OT plan `Gamma (B,N,K)` for cost `C (B,N,K)` and marginals `mu (B,N)`, `nu (B,K)`; implicit backward."
     @staticmethod
     def forward(ctx, C, mu, nu, max_iter, tol):
-        log_mu, log_nu = mu.log(), nu.log()
-        f = torch.zeros_like(mu); g = torch.zeros_like(nu)
-        spread = (C.amax((1, 2)) - C.amin((1, 2))).max().item()
-        J = max(0, math.ceil(math.log2(max(spread, 1e-30) / 8)))     # epsilon-scaling: start with the cost squeezed to a range of ~8
-        for j in range(J, -1, -1):
-            Cj = C * 2.0 ** -j
-            if j < J: f, g = 2 * f, 2 * g                             # potentials scale with the cost
-            for it in range(max_iter):
-                f = log_mu - torch.logsumexp(g.unsqueeze(1) - Cj, 2)
-                g = log_nu - torch.logsumexp(f.unsqueeze(2) - Cj, 1)
-                if it % 10 == 9 or it == max_iter - 1:
-                    row = torch.logsumexp(f.unsqueeze(2) + g.unsqueeze(1) - Cj, 2)  # log row sums; columns are exact after the g step
-                    err = (row - log_mu).masked_fill(mu == 0, 0.).abs().max().item()
-                    if err < tol: break
+        f, g, err = _sinkhorn_potentials(C, mu, nu, max_iter, tol)
         if err >= tol: warnings.warn(f"sinkhorn_topk did not converge: marginal error {err:.2e} >= tol={tol:g} after {max_iter} iterations")
         Gamma = (f.unsqueeze(2) + g.unsqueeze(1) - C).exp()
         ctx.save_for_backward(Gamma, mu, nu)
@@ -289,7 +355,19 @@ class _EntropicOT(torch.autograd.Function):
         p = (a - (Gamma @ q.unsqueeze(2)).squeeze(2)) * inv_mu
         return Gamma * (p.unsqueeze(2) + q.unsqueeze(1) - G), None, None, None, None
 
-# %% ../nbs/07_topk.ipynb #8399ac15
+# %% ../nbs/07_topk.ipynb #25c69890
+def _topk_transport(s:Tensor, mask:Tensor, nv:Tensor, k:int, t:Tensor, # (B,1) temperature
+                    cd:torch.dtype) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    "Cost `(B,T,k+1)`, marginals `mu (B,T)` and `nu (B,k+1)`, and the number of valid clips `n (B,1)`."
+    sc = s.to(cd).masked_fill(~mask, 0.)
+    kth = sc.detach().masked_fill(~mask, -math.inf).topk(k, dim=1).values[:, -1:]
+    z = ((sc - kth) / t).clamp_min(-30.).masked_fill(~mask, 0.)
+    y = torch.cat([2. * torch.arange(k, 0, -1, device=s.device), torch.zeros(1, device=s.device)]).to(cd)
+    n = nv.to(cd).unsqueeze(1)
+    nu = torch.cat([(1 / n).expand(-1, k), (n - k) / n], 1)
+    return -z.unsqueeze(2) * y, mask.to(cd) / n, nu, n
+
+# %% ../nbs/07_topk.ipynb #fb287d07
 def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
                   s:Tensor, # (B,T) clip scores
                   k:int, # number of clips to select
@@ -305,18 +383,32 @@ def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
     if not tol > 0: raise ValueError(f"tol must be a positive number, got {tol!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
     t = topk_temperature(s, k, mask, sharpness, stride=1) if tau is None else _fixed_tau(tau, s.shape[0], cd, s.device)
-    sc = s.to(cd).masked_fill(~mask, 0.)
-    kth = sc.detach().masked_fill(~mask, -math.inf).topk(k, dim=1).values[:, -1:]
-    z = ((sc - kth) / t).clamp_min(-30.).masked_fill(~mask, 0.)
-    y = torch.cat([2. * torch.arange(k, 0, -1, device=s.device), torch.zeros(1, device=s.device)]).to(cd)
-    n = nv.to(cd).unsqueeze(1)
-    mu = mask.to(cd) / n
-    nu = torch.cat([(1 / n).expand(-1, k), (n - k) / n], 1)
-    Gamma = _EntropicOT.apply(-z.unsqueeze(2) * y, mu, nu, max_iter, tol)
+    C, mu, nu, n = _topk_transport(s, mask, nv, k, t, cd)
+    Gamma = _EntropicOT.apply(C, mu, nu, max_iter, tol)
     P = (Gamma[:, :, :k] * n.unsqueeze(2)).transpose(1, 2).to(x.dtype)
     return P @ x, P
 
 # %% ../nbs/07_topk.ipynb #e5fbfadd
+def _noise_chunks(seed:int, n:int, chunk:int, shape:tuple, device, dtype):
+    "The `n` Gaussian noise samples of `shape`, as `(c0, Z (c,*shape))` chunks of at most `chunk`; same seed, same noise."
+    gen = torch.Generator(device=device).manual_seed(seed)
+    for c0 in range(0, n, chunk):
+        yield c0, torch.randn(min(chunk, n - c0), *shape, generator=gen, device=device, dtype=dtype)
+
+# %% ../nbs/07_topk.ipynb #4f229221
+def _score_function_sum(G:Tensor, # (B,k,T) gradient with respect to P
+                        idx:Tensor, # (n,B,k) indices selected in each sample
+                        seed:int, chunk:int) -> Tensor:
+    "`(B,T)` sum over the samples m of `<G, P_m> Z_m`, regenerating the noise `Z` from `seed`."
+    B, k, T = G.shape
+    gs = torch.zeros(B, T, dtype=G.dtype, device=G.device)
+    for c0, Z in _noise_chunks(seed, len(idx), chunk, (B, T), G.device, G.dtype):
+        c = len(Z)
+        read = G.unsqueeze(0).expand(c, B, k, T).gather(3, idx[c0:c0 + c].unsqueeze(3)).sum((2, 3))  # (c,B) <G, P_m>
+        gs += (read.unsqueeze(2) * Z).sum(0)
+    return gs
+
+# %% ../nbs/07_topk.ipynb #3731e245
 class _PerturbedTopk(torch.autograd.Function):
     "P (B,k,T) = mean over n Gaussian perturbations of the one-hot top-k; score-function gradient."
     @staticmethod
@@ -324,13 +416,10 @@ class _PerturbedTopk(torch.autograd.Function):
         B, T = s.shape
         key = s.detach().masked_fill(~mask, -math.inf)
         chunk = max(1, min(n, (1 << 22) // max(1, B * T)))
-        gen = torch.Generator(device=s.device).manual_seed(seed)
         P, idxs = torch.zeros(B, k, T, dtype=s.dtype, device=s.device), []
-        for c0 in range(0, n, chunk):
-            c = min(chunk, n - c0)
-            Z = torch.randn(c, B, T, generator=gen, device=s.device, dtype=s.dtype)
+        for c0, Z in _noise_chunks(seed, n, chunk, (B, T), s.device, s.dtype):
             idx = (key + sigma * Z).topk(k, dim=2).indices                # (c,B,k)
-            P.scatter_add_(2, idx.permute(1, 2, 0), torch.ones(B, k, c, dtype=s.dtype, device=s.device))
+            P.scatter_add_(2, idx.permute(1, 2, 0), torch.ones(B, k, len(Z), dtype=s.dtype, device=s.device))
             idxs.append(idx)
         ctx.save_for_backward(torch.cat(idxs), sigma, mask)
         ctx.n, ctx.seed, ctx.chunk = n, seed, chunk
@@ -339,16 +428,8 @@ class _PerturbedTopk(torch.autograd.Function):
     @staticmethod
     def backward(ctx, G):
         idx, sigma, mask = ctx.saved_tensors
-        n, chunk = ctx.n, ctx.chunk
-        B, k, T = G.shape
-        gen = torch.Generator(device=G.device).manual_seed(ctx.seed)
-        gs = torch.zeros(B, T, dtype=G.dtype, device=G.device)
-        for c0 in range(0, n, chunk):
-            c = min(chunk, n - c0)
-            Z = torch.randn(c, B, T, generator=gen, device=G.device, dtype=G.dtype)
-            read = G.unsqueeze(0).expand(c, B, k, T).gather(3, idx[c0:c0 + c].unsqueeze(3)).sum((2, 3))  # (c,B) <G, P_m>
-            gs += (read.unsqueeze(2) * Z).sum(0)
-        return (gs / (n * sigma)).masked_fill(~mask, 0.), None, None, None, None, None
+        gs = _score_function_sum(G, idx, ctx.seed, ctx.chunk)
+        return (gs / (ctx.n * sigma)).masked_fill(~mask, 0.), None, None, None, None, None
 
 # %% ../nbs/07_topk.ipynb #2450e33b
 def perturbed_topk(x:Tensor, # (B,T,D) clip features
