@@ -42,18 +42,24 @@ def masked_mean(x:Tensor, # (B,T,D) clip features
     return xs.sum(1) / mask.sum(1, keepdim=True).to(x.dtype)
 
 # %% ../nbs/05_requirements.ipynb #7f105b6f
+def _check_summary(x:Tensor, summary:Tensor, summary_mask:Tensor|None) -> Tensor:
+    "Validate `summary (B,k,D)` against `x (B,T,D)`; return the `(B,k)` summary mask."
+    sm = check_features(summary, summary_mask, "summary", "summary_mask")
+    if summary.shape[0] != x.shape[0] or summary.shape[2] != x.shape[2]:
+        raise ValueError(f"summary {tuple(summary.shape)} must match x {tuple(x.shape)} in batch size and feature size")
+    return sm
+
+# %% ../nbs/05_requirements.ipynb #1c6c52c2
 def representativeness(x:Tensor, # (B,T,D) video clip features
                        summary:Tensor, # (B,k,D) summary clip features
                        mask:Tensor|None=None, # (B,T) bool, valid video clips
                        summary_mask:Tensor|None=None, # (B,k) bool, valid summary slots
                       ) -> Tensor:
     "Cosine between the mean summary clip and the mean video clip, `(B,)`."
-    sm = check_features(summary, summary_mask, "summary", "summary_mask")
-    if summary.shape[0] != x.shape[0] or summary.shape[2] != x.shape[2]:
-        raise ValueError(f"summary {tuple(summary.shape)} must match x {tuple(x.shape)} in batch size and feature size")
+    sm = _check_summary(x, summary, summary_mask)
     return F.cosine_similarity(masked_mean(summary, sm), masked_mean(x, mask), dim=-1)
 
-# %% ../nbs/05_requirements.ipynb #1c6c52c2
+# %% ../nbs/05_requirements.ipynb #ccc0ad1e
 def coverage(x:Tensor, # (B,T,D) video clip features
              summary:Tensor, # (B,k,D) summary clip features
              mask:Tensor|None=None, # (B,T) bool, valid video clips
@@ -61,9 +67,7 @@ def coverage(x:Tensor, # (B,T,D) video clip features
             ) -> Tensor:
     "Mean over valid video clips of the cosine to their most similar summary clip, `(B,)`."
     mask = check_features(x, mask)
-    sm = check_features(summary, summary_mask, "summary", "summary_mask")
-    if summary.shape[0] != x.shape[0] or summary.shape[2] != x.shape[2]:
-        raise ValueError(f"summary {tuple(summary.shape)} must match x {tuple(x.shape)} in batch size and feature size")
+    sm = _check_summary(x, summary, summary_mask)
     sim = F.normalize(x, dim=-1) @ F.normalize(summary, dim=-1).transpose(1, 2)  # (B,T,k)
     best = sim.masked_fill(~sm[:, None, :], float("-inf")).amax(-1)  # (B,T)
     return torch.where(mask, best, best.new_zeros(())).sum(1) / mask.sum(1).to(x.dtype)
