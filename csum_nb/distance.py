@@ -74,6 +74,28 @@ def _pad_window(x:Tensor, mask:Tensor, n:int) -> Tensor:
     return F.pad(xc, (0, 0, 0, max(n - T, 0)))[:, :n]
 
 # %% ../nbs/06_distance.ipynb #5ae2513e
+def _resolve_n(h:nn.Module|None, n:int|None) -> int:
+    "The window length: `n`, or the projector's `h.n` (both given: they must agree)."
+    if h is not None:
+        hn = getattr(h, "n", None)
+        if hn is None: raise ValueError("h must have an attribute `n` (its window length)")
+        if n is not None and n != hn: raise ValueError(f"n={n} disagrees with the projector's window length h.n={hn}")
+        n = hn
+    if n is None: raise ValueError("give the window length n or a projector h")
+    return n
+
+# %% ../nbs/06_distance.ipynb #62e8d939
+def _embed_short(e:Tensor, cnt:Tensor, x:Tensor, mask:Tensor, n:int, phi, normalize:str, short:str) -> Tensor:
+    "Replace the rows of `e` whose sequence has no valid window (`cnt == 0`), or raise for `short='error'`."
+    bad = (cnt == 0).nonzero().flatten().tolist()
+    if short == "error":
+        raise ValueError(f"batch item(s) {bad} have no window of n={n} consecutive valid clips "
+                         f"(valid lengths {mask.sum(1)[bad].tolist()}); use a smaller n or short='pad'")
+    wp = phi(_pad_window(x, mask, n), None)[0][:, 0]  # (B,E): the single padded window
+    if normalize in ("window", "both"): wp = F.normalize(wp, dim=-1)
+    return torch.where((cnt == 0)[:, None], wp, e)
+
+# %% ../nbs/06_distance.ipynb #850e91eb
 def sequence_embedding(x:Tensor, # (B,T,D) clip features
                        mask:Tensor|None=None, # (B,T) bool, valid clips
                        h:nn.Module|None=None, # window projector (e.g. `WindowProjector`); None = identity on flattened windows
@@ -82,13 +104,7 @@ def sequence_embedding(x:Tensor, # (B,T,D) clip features
                        short:str="error", # sequences with no valid window: "error" or "pad" (see above)
                       ) -> Tensor:
     "e_n: the mean embedding of all valid windows of `n` consecutive clips of each sequence, `(B,E)`."
-    if h is not None:
-        hn = getattr(h, "n", None)
-        if hn is None: raise ValueError("h must have an attribute `n` (its window length)")
-        if n is not None and n != hn: raise ValueError(f"n={n} disagrees with the projector's window length h.n={hn}")
-        n = hn
-    if n is None: raise ValueError("give the window length n or a projector h")
-    n, mask = _check_n(n), check_features(x, mask)
+    n, mask = _check_n(_resolve_n(h, n)), check_features(x, mask)
     if normalize not in NORMALIZE: raise ValueError(f"normalize must be one of {NORMALIZE}, got {normalize!r}")
     if short not in ("error", "pad"): raise ValueError(f"short must be 'error' or 'pad', got {short!r}")
     phi = (lambda z, m: flat_windows(z, n, m)) if h is None else h
@@ -96,14 +112,7 @@ def sequence_embedding(x:Tensor, # (B,T,D) clip features
     if normalize in ("window", "both"): w = F.normalize(w, dim=-1)
     cnt = wm.sum(1)
     e = torch.where(wm[..., None], w, w.new_zeros(())).sum(1) / cnt.clamp_min(1)[:, None].to(w.dtype)
-    if (cnt == 0).any():
-        bad = (cnt == 0).nonzero().flatten().tolist()
-        if short == "error":
-            raise ValueError(f"batch item(s) {bad} have no window of n={n} consecutive valid clips "
-                             f"(valid lengths {mask.sum(1)[bad].tolist()}); use a smaller n or short='pad'")
-        wp = phi(_pad_window(x, mask, n), None)[0][:, 0]  # (B,E): the single padded window
-        if normalize in ("window", "both"): wp = F.normalize(wp, dim=-1)
-        e = torch.where((cnt == 0)[:, None], wp, e)
+    if (cnt == 0).any(): e = _embed_short(e, cnt, x, mask, n, phi, normalize, short)
     return F.normalize(e, dim=-1) if normalize in ("mean", "both") else e
 
 # %% ../nbs/06_distance.ipynb #f5097d4f

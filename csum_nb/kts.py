@@ -21,6 +21,13 @@ def _prep(features, normalize:bool) -> np.ndarray:
     return X
 
 # %% ../nbs/03_segmentation.ipynb #907059c5
+def _prefix_sums(X:np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Prefix sums Q_j (squared norms), S_j (features) and the squared norms g_j = |S_j|^2, each with T+1 rows."
+    Q = np.r_[0., np.cumsum(np.einsum("td,td->t", X, X))]
+    S = np.zeros((len(X) + 1, X.shape[1])); np.cumsum(X, 0, out=S[1:])
+    return Q, S, np.einsum("td,td->t", S, S)
+
+# %% ../nbs/03_segmentation.ipynb #6f188c9b
 def scatter_band(X:np.ndarray, # (T, D) step features (already prepared)
                  lmax:int, # longest segment, in steps
                  lmin:int=1, # shortest segment, in steps
@@ -28,9 +35,7 @@ def scatter_band(X:np.ndarray, # (T, D) step features (already prepared)
                 ) -> np.ndarray:
     "(T+1, lmax+1) array: entry [j, l] is the scatter V(j-l, j) of the segment of the l steps before j (inf if invalid)."
     T = len(X); L = int(lmax)
-    Q = np.r_[0., np.cumsum(np.einsum("td,td->t", X, X))]
-    S = np.zeros((T + 1, X.shape[1])); np.cumsum(X, 0, out=S[1:])
-    g = np.einsum("td,td->t", S, S)
+    Q, S, g = _prefix_sums(X)
     band = np.full((T + 1, L + 1), np.inf)
     ls = np.arange(1, L + 1)
     for a in range(1, T + 1, block):
@@ -44,6 +49,24 @@ def scatter_band(X:np.ndarray, # (T, D) step features (already prepared)
     return band
 
 # %% ../nbs/03_segmentation.ipynb #f0e022d4
+def _dp_layer(J:np.ndarray, # (T+1,) previous layer J_{k-1}
+              rev:np.ndarray, # (T+1, L+1) band with its columns reversed
+              back_k:np.ndarray, # (T+1,) row of the back-pointer table, filled in place
+              lo:int, hi:int, # range of end steps j to solve for
+              buf:np.ndarray, # (rows per block, L+1) scratch
+             ) -> np.ndarray:
+    "One DP layer: J_k(j) for j in [lo, hi] from J_{k-1}, in cache-sized blocks of rows."
+    L, bs = rev.shape[1] - 1, len(buf)
+    win = sliding_window_view(np.r_[np.full(L, np.inf), J], L + 1)   # win[j, m] = J_{k-1}(j-L+m)
+    Jn = np.full(len(J), np.inf)
+    for a in range(lo, hi + 1, bs):
+        b = min(hi + 1, a + bs)
+        c = np.add(win[a:b], rev[a:b], out=buf[:b - a])
+        m = c.argmin(1)
+        Jn[a:b] = c[np.arange(b - a), m]; back_k[a:b] = L - m
+    return Jn
+
+# %% ../nbs/03_segmentation.ipynb #387af7f6
 def _dp(band:np.ndarray, # (T+1, L+1) from `scatter_band`
         max_ncp:int, # highest number of change points to solve for
        ) -> tuple[np.ndarray, np.ndarray]:
@@ -59,14 +82,7 @@ def _dp(band:np.ndarray, # (T+1, L+1) from `scatter_band`
     for k in range(1, max_ncp + 1):
         lo, hi = k + 1, min(T, (k + 1) * L)                 # j reachable with k+1 segments of 1..L steps
         if lo > T: break
-        win = sliding_window_view(np.r_[np.full(L, np.inf), J], L + 1)   # win[j, m] = J_{k-1}(j-L+m)
-        Jn = np.full(T + 1, np.inf)
-        for a in range(lo, hi + 1, bs):
-            b = min(hi + 1, a + bs)
-            c = np.add(win[a:b], rev[a:b], out=buf[:b - a])
-            m = c.argmin(1)
-            Jn[a:b] = c[np.arange(b - a), m]; back[k, a:b] = L - m
-        J = Jn; costs[k] = J[T]
+        J = _dp_layer(J, rev, back[k], lo, hi, buf); costs[k] = J[T]
     return costs, back
 
 # %% ../nbs/03_segmentation.ipynb #e5a78f52
@@ -103,6 +119,15 @@ def kts_costs(features, # (T, D) step features
     return _dp(scatter_band(X, min(lmax, T), lmin), max_ncp)
 
 # %% ../nbs/03_segmentation.ipynb #b4eebf77
+def _kts_fixed(features, ncp:int, lmin:int, lmax:int|None, normalize:bool) -> np.ndarray:
+    "Change points of the optimal segmentation with exactly `ncp` of them; an error if none exists."
+    if ncp < 0: raise ValueError(f"ncp must be >= 0, got {ncp}")
+    costs, back = kts_costs(features, ncp, lmin, lmax, normalize)
+    if ncp > len(costs) - 1 or not np.isfinite(costs[ncp]):
+        raise ValueError(f"no segmentation into {ncp + 1} segments with lengths in [{lmin}, {lmax}] steps exists for {len(_prep(features, False))} steps")
+    return _walk_back(back, ncp)
+
+# %% ../nbs/03_segmentation.ipynb #7ecc9ad9
 def kts(features, # (T, D) step features
         max_ncp:int|None=None, # largest number of change points considered (default max(T // 10, 20))
         vmax:float=1.0, # penalty weight for the automatic choice (larger: fewer shots)
@@ -113,12 +138,7 @@ def kts(features, # (T, D) step features
         desc_rate:int=1, # subsampling factor of the steps, for the penalty
        ) -> np.ndarray:
     "Change points (step index where each new segment starts, ascending) by kernel temporal segmentation."
-    if ncp is not None:
-        if ncp < 0: raise ValueError(f"ncp must be >= 0, got {ncp}")
-        costs, back = kts_costs(features, ncp, lmin, lmax, normalize)
-        if ncp > len(costs) - 1 or not np.isfinite(costs[ncp]):
-            raise ValueError(f"no segmentation into {ncp + 1} segments with lengths in [{lmin}, {lmax}] steps exists for {len(_prep(features, False))} steps")
-        return _walk_back(back, ncp)
+    if ncp is not None: return _kts_fixed(features, ncp, lmin, lmax, normalize)
     costs, back = kts_costs(features, max_ncp, lmin, lmax, normalize)
     T = back.shape[1] - 1
     total = costs / T + kts_penalty(np.arange(len(costs)), T, vmax, desc_rate)

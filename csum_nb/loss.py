@@ -37,6 +37,18 @@ def _check_loss_args(video_emb:Tensor, summary_emb:Tensor, tau, valid:Tensor|Non
     return valid
 
 # %% ../nbs/08_loss.ipynb #84923d3c
+def _anchor_terms(logits:Tensor, # (2B,2B) scaled similarities
+                  drop:Tensor, # (2B,2B) bool, columns left out of each anchor's row
+                  target:Tensor, # (2B,) column of each anchor's partner
+                  include_positive:bool, # softmax form (True) or negatives-only denominator
+                 ) -> Tensor:
+    "Per-anchor -log(exp(positive) / denominator), `(2B,)`."
+    if include_positive: return F.cross_entropy(logits.masked_fill(drop, float("-inf")), target, reduction="none")
+    pos = logits.gather(1, target[:, None]).squeeze(1)
+    neg = logits.masked_fill(drop | F.one_hot(target, logits.shape[1]).bool(), float("-inf"))
+    return neg.logsumexp(1) - pos
+
+# %% ../nbs/08_loss.ipynb #b8a263b6
 def csum_loss(video_emb:Tensor, # (B,E) one embedding per video
               summary_emb:Tensor, # (B,E) one embedding per summary, row i belongs to video i
               tau:float=DEFAULT_TAU, # temperature τ of Eq. 1
@@ -53,12 +65,7 @@ def csum_loss(video_emb:Tensor, # (B,E) one embedding per video
     v2 = valid.repeat(2)
     drop = torch.eye(2 * B, dtype=torch.bool, device=dev) | ~v2[None, :]  # the anchor itself and padded items
     target = torch.cat([torch.arange(B, 2 * B), torch.arange(B)]).to(dev)  # partner of each anchor
-    if include_positive:
-        per = F.cross_entropy(logits.masked_fill(drop, float("-inf")), target, reduction="none")
-    else:
-        pos = logits.gather(1, target[:, None]).squeeze(1)
-        neg = logits.masked_fill(drop | F.one_hot(target, 2 * B).bool(), float("-inf"))
-        per = neg.logsumexp(1) - pos
+    per = _anchor_terms(logits, drop, target, include_positive)
     per = torch.where(v2, per, per.new_zeros(()))
     if reduction == "none": return per
     return per.sum() / v2.sum() if reduction == "mean" else per.sum()
