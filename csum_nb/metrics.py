@@ -14,9 +14,9 @@ from fastcore.basics import patch
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'COLUMNS', 'frame_scores', 'shot_values', 'knapsack', 'keyshot_summary', 'f1_per_user', 'f1_users',
-           'Annotators', 'rank_correlation', 'kendall_tau', 'spearman_rho', 'highlight_ap', 'highlight_map', 'iou_1d',
-           'temporal_ap', 'temporal_map', 'random_scores', 'uniform_scores', 'human_loo_f1', 'human_loo_rank',
+__all__ = ['PROTOCOLS', 'COLUMNS', 'frame_scores', 'shot_values', 'knapsack_select', 'knapsack', 'keyshot_summary', 'f1_per_user',
+           'f1_users', 'Annotators', 'rank_correlation', 'kendall_tau', 'spearman_rho', 'highlight_ap', 'highlight_map',
+           'iou_1d', 'temporal_ap', 'temporal_map', 'random_scores', 'uniform_scores', 'human_loo_f1', 'human_loo_rank',
            'save_scores', 'load_scores', 'evaluate', 'format_table', 'result_to_json']
 
 # %% ../nbs/04_metrics.ipynb #5e1c9164
@@ -79,17 +79,38 @@ def shot_values(frame_scores:np.ndarray, # (n_frames,) frame scores
     return v, w
 
 # %% ../nbs/04_metrics.ipynb #08cd3057
-def _backtrack(take:np.ndarray, # (n, C+1) True where item i raised the best value at capacity c
+def knapsack_select(values, # (U, n) item values of U problems that share the weights, or (n,)
+                    weights, # (n,) non-negative integer item weights (shot lengths in frames)
+                    capacity:int, # maximum total weight
+                   ) -> np.ndarray:
+    "(U, n) bool: the exact 0/1 knapsack optimum of each row of `values`; ties prefer earlier items."
+    V = np.atleast_2d(_np(values)).astype(float); w = _vec(weights, "weights", np.int64)
+    if V.ndim != 2 or V.shape[1] != len(w): raise ValueError(f"values has shape {_np(values).shape} but weights has {len(w)} items")
+    if not np.isfinite(V).all(): raise ValueError("values contains NaN or inf")
+    if (w < 0).any(): raise ValueError(f"weights must be >= 0, got {w[w < 0][:3]}")
+    if int(capacity) != capacity or capacity < 0: raise ValueError(f"capacity must be a non-negative integer, got {capacity}")
+    C, (U, n) = int(capacity), V.shape
+    best, take = np.zeros((U, C + 1)), np.zeros((n, U, C + 1), bool)
+    for i in np.flatnonzero((V > 0).any(0) & (w <= C)):
+        cand = best[:, :C + 1 - w[i]] + V[:, i:i + 1]   # value if item i is added, at every capacity c >= w_i
+        better = cand > best[:, w[i]:]
+        take[i, :, w[i]:] = better
+        best[:, w[i]:] = np.where(better, cand, best[:, w[i]:])
+    return _backtrack(take, w, C)
+
+# %% ../nbs/04_metrics.ipynb #aa6d928a
+def _backtrack(take:np.ndarray, # (n, U, C+1) True where item i raised row u's best value at capacity c
                w:np.ndarray, # (n,) item weights
                C:int, # the capacity
               ) -> np.ndarray:
-    "Indices (ascending) of the chosen items, read off the `take` table from the last item back."
-    sel, c = [], C
-    for i in range(len(take) - 1, -1, -1):
-        if take[i, c]: sel.append(i); c -= w[i]
-    return np.array(sel[::-1], dtype=np.int64)
+    "(U, n) bool selection read off the `take` table from the last item back."
+    n, U, _ = take.shape
+    sel, c, rows = np.zeros((U, n), bool), np.full(U, C), np.arange(U)
+    for i in range(n - 1, -1, -1):
+        sel[:, i] = take[i, rows, c]; c = c - w[i] * sel[:, i]
+    return sel
 
-# %% ../nbs/04_metrics.ipynb #aa6d928a
+# %% ../nbs/04_metrics.ipynb #a3279e77
 def knapsack(values, # (n,) item values (shot mean scores)
              weights, # (n,) non-negative integer item weights (shot lengths in frames)
              capacity:int, # maximum total weight
@@ -97,16 +118,7 @@ def knapsack(values, # (n,) item values (shot mean scores)
     "Indices (ascending) of the exact 0/1 knapsack optimum; ties prefer earlier items."
     v, w = _vec(values, "values"), _vec(weights, "weights", np.int64)
     if len(v) != len(w): raise ValueError(f"values has {len(v)} items but weights has {len(w)}")
-    if (w < 0).any(): raise ValueError(f"weights must be >= 0, got {w[w < 0][:3]}")
-    if int(capacity) != capacity or capacity < 0: raise ValueError(f"capacity must be a non-negative integer, got {capacity}")
-    C = int(capacity)
-    best, take = np.zeros(C + 1), np.zeros((len(v), C + 1), bool)
-    for i in np.flatnonzero((v > 0) & (w <= C)):
-        cand = best[:C + 1 - w[i]] + v[i]          # value if item i is added at every capacity c >= w_i
-        better = cand > best[w[i]:]
-        take[i, w[i]:] = better
-        best[w[i]:] = np.where(better, cand, best[w[i]:])
-    return _backtrack(take, w, C)
+    return np.flatnonzero(knapsack_select(v, w, capacity)[0]).astype(np.int64)
 
 # %% ../nbs/04_metrics.ipynb #0cbb60e5
 def keyshot_summary(step_scores, # (n_steps,) predicted importance, >= 0

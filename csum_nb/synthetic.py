@@ -11,6 +11,7 @@ import numpy as np
 from scipy import stats, signal
 from .core import cache_dir
 from .data import Video, DataError, write_h5, load_h5, validate_video
+from .metrics import knapsack_select
 
 # %% auto #0
 __all__ = ['FILLER', 'CATEGORY', 'SPECIFIC', 'EVENT', 'KIND_NAMES', 'TVSUM_REFERENCE', 'SYNTH_KINDS', 'GENERATOR_VERSION',
@@ -181,27 +182,6 @@ def _change_points(bounds:list[int], n_frames:int, stride:int) -> np.ndarray:
     starts = np.array([0] + [b * stride for b in bounds if 0 < b * stride < n_frames], dtype=np.int64)
     return np.stack([starts, np.r_[starts[1:] - 1, n_frames - 1]], 1)
 
-# %% ../nbs/02_synthetic.ipynb #353c216e
-def _knapsack(values:np.ndarray, # (U, N) item values of U problems that share the weights (or (N,))
-              weights:np.ndarray, # (N,) positive integer weights
-              capacity:int, # integer capacity
-             ) -> np.ndarray:
-    "Exact 0/1 knapsack by dynamic programming, vectorised over capacities and problems: (U, N) bool selection."
-    values = np.atleast_2d(np.asarray(values, np.float64)); weights = np.asarray(weights, np.int64)
-    U, N = values.shape
-    if weights.shape != (N,) or (weights <= 0).any(): raise ValueError(f"weights must be {N} positive integers, got {weights}")
-    dp = np.zeros((U, capacity + 1)); keep = np.zeros((N, U, capacity + 1), bool)
-    for i, w in enumerate(weights):
-        if w > capacity: continue
-        cand = dp[:, :capacity + 1 - w] + values[:, i:i+1]
-        better = cand > dp[:, w:]
-        keep[i, :, w:] = better
-        dp[:, w:] = np.where(better, cand, dp[:, w:])
-    sel, c, r = np.zeros((U, N), bool), np.full(U, capacity), np.arange(U)
-    for i in range(N - 1, -1, -1):
-        sel[:, i] = keep[i, r, c]; c = c - weights[i] * sel[:, i]
-    return sel
-
 # %% ../nbs/02_synthetic.ipynb #8a4729d0
 def _keyshots(frame_scores:np.ndarray, # (U, n_frames) scores of U annotators
               cps:np.ndarray, # (n_segs, 2) inclusive shot ranges
@@ -211,7 +191,7 @@ def _keyshots(frame_scores:np.ndarray, # (U, n_frames) scores of U annotators
     frame_scores = np.atleast_2d(frame_scores)
     lens = cps[:, 1] - cps[:, 0] + 1
     vals = np.add.reduceat(frame_scores, cps[:, 0], axis=1) / lens
-    sel = _knapsack(vals, lens, int(ratio * frame_scores.shape[1]))
+    sel = knapsack_select(vals, lens, int(ratio * frame_scores.shape[1]))
     return np.repeat(sel, lens, axis=1).astype(np.float32)
 
 # %% ../nbs/02_synthetic.ipynb #eea24b56
