@@ -269,6 +269,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'csum_nb.topk._fixed_tau': ('topk.html#_fixed_tau', 'csum_nb/topk.py'),
                               'csum_nb.topk._gap_temperature': ('topk.html#_gap_temperature', 'csum_nb/topk.py'),
                               'csum_nb.topk._noise_chunks': ('topk.html#_noise_chunks', 'csum_nb/topk.py'),
+                              'csum_nb.topk._readout': ('topk.html#_readout', 'csum_nb/topk.py'),
                               'csum_nb.topk._readout_grad': ('topk.html#_readout_grad', 'csum_nb/topk.py'),
                               'csum_nb.topk._rowwise_dot': ('topk.html#_rowwise_dot', 'csum_nb/topk.py'),
                               'csum_nb.topk._score_function_sum': ('topk.html#_score_function_sum', 'csum_nb/topk.py'),

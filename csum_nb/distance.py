@@ -167,8 +167,9 @@ def order_by_position(summary:Tensor, # (B,k,D) selected clips, in slot order
     if summary.ndim != 3 or P.ndim != 3 or summary.shape[:2] != P.shape[:2]:
         raise ValueError(f"summary (B,k,D) and P (B,k,T) must agree in B and k, got {tuple(summary.shape)} and {tuple(P.shape)}")
     with torch.no_grad():
-        t = torch.arange(P.shape[-1], device=P.device, dtype=P.dtype)
-        pos = (P * t).sum(-1) / P.sum(-1).clamp_min(torch.finfo(P.dtype).tiny)
+        Pf = P.to(torch.promote_types(P.dtype, torch.float32))  # bf16 cannot tell positions apart above 256
+        t = torch.arange(P.shape[-1], device=P.device, dtype=Pf.dtype)
+        pos = (Pf * t).sum(-1) / Pf.sum(-1).clamp_min(torch.finfo(Pf.dtype).tiny)
         order = pos.argsort(dim=1, stable=True)  # (B,k)
     take = lambda z: z.gather(1, order[..., None].expand(-1, -1, z.shape[-1]))
     return take(summary), take(P)

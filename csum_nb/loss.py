@@ -60,7 +60,8 @@ def csum_loss(video_emb:Tensor, # (B,E) one embedding per video
     if reduction not in ("mean", "sum", "none"): raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     valid = _check_loss_args(video_emb, summary_emb, tau, valid)
     B, dev = video_emb.shape[0], video_emb.device
-    z = torch.cat([video_emb, summary_emb])  # (2B,E)
+    keep = lambda e: torch.where(valid[:, None], e, e.new_zeros(()))  # invalid items may hold NaN: keep it out of backward too
+    z = torch.cat([keep(video_emb), keep(summary_emb)])  # (2B,E)
     logits = z @ z.T / tau
     v2 = valid.repeat(2)
     drop = torch.eye(2 * B, dtype=torch.bool, device=dev) | ~v2[None, :]  # the anchor itself and padded items

@@ -310,7 +310,7 @@ def iou_1d(a, # (n, 2) windows [start, end)
 # %% ../nbs/04_metrics.ipynb #e9413454
 def _windows(x, ncols:int, name:str) -> list[np.ndarray]:
     "A single (n, ncols) array -> [array]; a list of such arrays -> list; each checked."
-    if isinstance(x, np.ndarray) or (len(x) > 0 and np.ndim(x[0]) == 1): x = [x]
+    if isinstance(x, np.ndarray) or (len(x) > 0 and np.ndim(x[0]) == 1 and np.size(x[0]) == ncols): x = [x]
     out = []
     for i, a in enumerate(x):
         a = np.asarray(a, float).reshape(-1, ncols) if np.size(a) else np.zeros((0, ncols))

@@ -292,6 +292,14 @@ def topk_feature_error(selector, # any function with the selector interface
     return dict(error=err, grad_norm=gn, grad_norm_scaled=gn * sd, grad_clips=clips)
 
 # %% ../nbs/07_topk.ipynb #7e9bf524
+def _readout(P:Tensor, # (B,k,T) selection weights, 0 on padding
+             x:Tensor, # (B,T,D) clip features (padding may hold anything)
+             mask:Tensor, # (B,T) bool, True = valid clip
+            ) -> Tensor:
+    "`P @ x` with padded clips zeroed first, `(B,k,D)`."
+    return P @ x.masked_fill(~mask[..., None], 0)
+
+# %% ../nbs/07_topk.ipynb #96283607
 def softmax_topk(x:Tensor, # (B,T,D) clip features
                  s:Tensor, # (B,T) clip scores
                  k:int, # number of clips to select
@@ -310,7 +318,7 @@ def softmax_topk(x:Tensor, # (B,T,D) clip features
         rows.append(torch.softmax(z, dim=1))
         avail = avail.scatter(1, z.detach().argmax(1, keepdim=True), False)
     P = torch.stack(rows, 1).to(x.dtype)
-    return P @ x, P
+    return _readout(P, x, mask), P
 
 # %% ../nbs/07_topk.ipynb #7fee01ea
 def _sinkhorn_potentials(C:Tensor, # (B,N,K) cost
@@ -386,7 +394,7 @@ def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
     C, mu, nu, n = _topk_transport(s, mask, nv, k, t, cd)
     Gamma = _EntropicOT.apply(C, mu, nu, max_iter, tol)
     P = (Gamma[:, :, :k] * n.unsqueeze(2)).transpose(1, 2).to(x.dtype)
-    return P @ x, P
+    return _readout(P, x, mask), P
 
 # %% ../nbs/07_topk.ipynb #e5fbfadd
 def _noise_chunks(seed:int, n:int, chunk:int, shape:tuple, device, dtype):
@@ -447,7 +455,7 @@ def perturbed_topk(x:Tensor, # (B,T,D) clip features
     cd = torch.promote_types(s.dtype, torch.float32)
     sg = topk_temperature(s.detach(), k, mask, sharpness, stride=1) if sigma is None else _fixed_tau(sigma, s.shape[0], cd, s.device)
     P = _PerturbedTopk.apply(s.to(cd).masked_fill(~mask, 0.), mask, k, sg.detach(), int(n_samples), int(seed)).to(x.dtype)
-    return P @ x, P
+    return _readout(P, x, mask), P
 
 # %% ../nbs/07_topk.ipynb #cf42e785
 TOPK_SELECTORS = dict(hard=hard_topk, softmax=softmax_topk, successive_halving=successive_halving_topk,
