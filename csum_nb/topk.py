@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_topk.ipynb #5cde0c19
 from __future__ import annotations
-import math, operator, warnings
+import math, operator, os, warnings
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -164,6 +164,61 @@ def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
     while sl.numel() < L: sl = torch.cat([sl, sl.flip(0)])
     return sl
 
+# %% ../nbs/07_topk.ipynb #b9e560c3
+class _Tournament(torch.autograd.Function):
+    "`_sh_rank_weights(ss, nv, k, tau, pairing)` with a closed-form backward; `nv_min` = smallest number of valid clips."
+    @staticmethod
+    def forward(ctx, ss, tau, nv, k, pairing, nv_min):
+        B, L = ss.shape
+        saved, n, cur = [], L // 2, ss
+        while n >= k:
+            a, b = cur[:, :n], cur[:, n:2 * n]
+            if pairing == 'fold': b = b.flip(-1)
+            d = a - b
+            w = torch.sigmoid(d / tau)
+            if nv_min < 2 * n:                                        # some second entries hold no valid clip: won outright
+                pos_b = torch.arange(n, 2 * n, device=ss.device)
+                w = w.masked_fill((pos_b.flip(0) if pairing == 'fold' else pos_b) >= nv.unsqueeze(1), 1.)
+            wl = 1 - w
+            cur = torch.addcmul(w * a, wl, b)
+            saved += [w, wl, d]; n //= 2
+        W = ss.new_empty(B, L); W[:, :k] = 1
+        for i in range(len(saved) - 3, -1, -3):                      # walk down: winners keep W*w, losers get W*(1-w)
+            w, wl = saved[i], saved[i + 1]; n = w.shape[1]; top = W[:, :n]
+            if pairing == 'fold': W[:, n:2 * n] = (top * wl).flip(-1)
+            else: torch.mul(top, wl, out=W[:, n:2 * n])
+            top.mul_(w)
+        ctx.save_for_backward(W, tau, *saved); ctx.pairing = pairing
+        return W
+
+    @staticmethod
+    def backward(ctx, G):
+        W, tau, *saved = ctx.saved_tensors
+        fold = ctx.pairing == 'fold'
+        rounds = [saved[i:i + 3] for i in range(0, len(saved), 3)]
+        if not rounds: return None, None, None, None, None, None      # k == L: no match was played
+        gws, Wr = [], W
+        for w, wl, _ in rounds:                                       # up the tree
+            n = w.shape[1]
+            Ga, Gb, Wa, Wb = G[:, :n], G[:, n:2 * n], Wr[:, :n], Wr[:, n:2 * n]
+            if fold: Gb, Wb = Gb.flip(-1), Wb.flip(-1)
+            Wr = Wa + Wb
+            gws.append(Wr * (Ga - Gb))
+            G = torch.addcmul(Ga * w, Gb, wl)
+        g, acc = None, torch.zeros_like(tau)
+        for (w, wl, d), gw in zip(reversed(rounds), reversed(gws)):  # back through the rounds
+            if g is not None: gw = torch.addcmul(gw, g, d)
+            q = (gw * w).mul_(wl).div_(tau)
+            acc += (q * d).sum(1, keepdim=True)
+            ga, gb = (q, -q) if g is None else (torch.addcmul(q, g, w), torch.addcmul(-q, g, wl))
+            g = torch.cat([ga, gb.flip(-1) if fold else gb], 1)
+        return g, (-acc / tau if ctx.needs_input_grad[1] else None), None, None, None, None
+
+# %% ../nbs/07_topk.ipynb #aeb1f654
+def _sh_tournament(ss:Tensor, nv:Tensor, k:int, tau:Tensor, pairing:str='split') -> Tensor:
+    "Weight `(B,L)` with which each rank reaches its slot: `_sh_rank_weights` with the closed-form backward."
+    return _Tournament.apply(ss, tau, nv, k, pairing, int(nv.min()))
+
 # %% ../nbs/07_topk.ipynb #b9317b14
 def _rowwise_dot(g:Tensor, x:Tensor, idx:Tensor, bag:Tensor) -> Tensor:
     "`<g[bag_e], x[idx_e]>` for every entry e, in chunks (the fallback for the fused kernel)."
@@ -182,35 +237,102 @@ def _bag_weight_grad(g:Tensor, x:Tensor, idx:Tensor, off:Tensor, bag:Tensor) -> 
 def _spread_to_clips(g:Tensor, # (B,k,D) gradient of the summary
                      item_slot:Tensor, item_w:Tensor, # (B,T) slot and weight of each clip
                     ) -> Tensor:
-    "`(B,T,D)` gradient of the features: row i is `item_w[i] * g[slot_i]` (an `embedding_bag` with bags of one)."
+    "`(B,T,D)` gradient of the features: row i is `item_w[i] * g[slot_i]` (a row gather, then an in-place scale)."
     B, k, D = g.shape
-    bag = (item_slot + torch.arange(B, device=g.device).view(B, 1) * k).view(-1, 1)
-    return F.embedding_bag(bag, g.view(B * k, D), mode='sum', per_sample_weights=item_w.view(-1, 1).to(g.dtype)).view(B, item_slot.shape[1], D)
+    col = (item_slot + torch.arange(B, device=g.device).view(B, 1) * k).reshape(-1)
+    return g.reshape(B * k, D).index_select(0, col).mul_(item_w.reshape(-1, 1).to(g.dtype)).view(B, item_slot.shape[1], D)
 
 # %% ../nbs/07_topk.ipynb #46dbb4ec
+try: import triton, triton.language as tl
+except ImportError: triton = None
+
+def _use_triton(x:Tensor) -> bool:
+    "Whether the fused GPU kernels serve `x`: a CUDA tensor of 32 or 16 bits, Triton importable, `CSUM_NO_TRITON` not 1."
+    return (triton is not None and x.is_cuda and x.dtype in (torch.float32, torch.float16, torch.bfloat16)
+            and os.environ.get('CSUM_NO_TRITON', '0') != '1')
+
+# %% ../nbs/07_topk.ipynb #ad8c0ca0
+if triton is not None:
+    @triton.jit
+    def _bag_sum_kernel(x_ptr, idx_ptr, w_ptr, out_ptr, D: tl.constexpr, SUB: tl.constexpr, BLOCK_D: tl.constexpr):
+        "out[bag, d-block] = sum over the SUB entries of `bag` of w[e] * x[idx[e], d-block]."
+        bag = tl.program_id(0); d = tl.program_id(1) * BLOCK_D + tl.arange(0, BLOCK_D); dm = d < D
+        e = bag * SUB + tl.arange(0, SUB)
+        rows = tl.load(idx_ptr + e).to(tl.int64)
+        tile = tl.load(x_ptr + rows[:, None] * D + d[None, :], mask=dm[None, :], other=0.).to(tl.float32)
+        tl.store(out_ptr + bag.to(tl.int64) * D + d, tl.sum(tile * tl.load(w_ptr + e)[:, None], axis=0), mask=dm)
+
+    @triton.jit
+    def _spread_dot_kernel(x_ptr, g_ptr, col_ptr, w_ptr, gx_ptr, gw_ptr, D: tl.constexpr, BLOCK_D: tl.constexpr,
+                           WANT_GX: tl.constexpr, WANT_GW: tl.constexpr):
+        "For row i: gx[i] = w[i] * g[col[i]] and gw[i] = <x[i], g[col[i]]>, in one pass."
+        row = tl.program_id(0).to(tl.int64)
+        c = tl.load(col_ptr + row).to(tl.int64); w = tl.load(w_ptr + row).to(tl.float32)
+        acc = tl.zeros([BLOCK_D], dtype=tl.float32)
+        for d0 in range(0, D, BLOCK_D):
+            d = d0 + tl.arange(0, BLOCK_D); m = d < D
+            gv = tl.load(g_ptr + c * D + d, mask=m, other=0.)
+            if WANT_GX: tl.store(gx_ptr + row * D + d, (gv.to(tl.float32) * w).to(gx_ptr.dtype.element_ty), mask=m)
+            if WANT_GW: acc += tl.load(x_ptr + row * D + d, mask=m, other=0.).to(tl.float32) * gv.to(tl.float32)
+        if WANT_GW: tl.store(gw_ptr + row, tl.sum(acc, axis=0))
+
+# %% ../nbs/07_topk.ipynb #f0ec75ee
+def _fused_slot_sum(xf:Tensor, # (R,D) contiguous rows
+                    flat:Tensor, # (E,) row of each entry, entries grouped by slot (E = n_slots * G)
+                    w:Tensor, # (E,) weight of each entry
+                    n_slots:int) -> Tensor:
+    "`(n_slots, D)` weighted sums of the rows of each slot's entries (Triton, CUDA only)."
+    E, D = flat.numel(), xf.shape[1]; G = E // n_slots; sub = min(G, 64)  # G is a power of two
+    part = torch.empty(E // sub, D, device=xf.device, dtype=torch.float32)
+    _bag_sum_kernel[(E // sub, triton.cdiv(D, 128))](xf, flat, w.float().contiguous(), part, D, SUB=sub, BLOCK_D=128)
+    return part.view(n_slots, G // sub, D).sum(1).to(xf.dtype)
+
+def _fused_spread_dot(xf:Tensor, # (R,D) contiguous rows
+                      gf:Tensor, # (n_slots,D) gradient of the summary
+                      col:Tensor, # (R,) slot of each row
+                      w:Tensor, # (R,) weight of each row
+                      want_gx:bool, want_gw:bool) -> tuple[Tensor|None, Tensor|None]:
+    "`(gx (R,D), gw (R,) float32)` with `gx[i] = w[i] * gf[col[i]]`, `gw[i] = <xf[i], gf[col[i]]>` (Triton, CUDA only)."
+    R, D = xf.shape
+    gx = torch.empty_like(xf) if want_gx else None
+    gw = torch.empty(R, device=xf.device, dtype=torch.float32) if want_gw else None
+    _spread_dot_kernel[(R,)](xf, gf.contiguous(), col, w.to(xf.dtype).contiguous(), xf if gx is None else gx, w if gw is None else gw, D,
+                             BLOCK_D=min(1024, triton.next_power_of_2(D)), WANT_GX=want_gx, WANT_GW=want_gw)
+    return gx, gw
+
+# %% ../nbs/07_topk.ipynb #0030f81a
 class _SlotSum(torch.autograd.Function):
-    "summary[b,j] = sum_g w[b,j,g] * x[b, idx[b,j,g]]; `item_slot`, `item_w` (B,T) give each clip's slot and weight."
+    """summary[b,j] = sum_g w[b,j,g] * x[b, idx[b,j,g]]; `item_slot`, `item_w` (B,T) give each clip's slot and weight.
+    An entry of slot j must point at a clip of slot j, or have a weight that stays 0 (see the fused backward)."""
     @staticmethod
     def forward(ctx, x, w, idx, item_slot, item_w):
         B, T, D = x.shape; k, G = idx.shape[1:]
-        sub = min(G, 256); S = G // sub
         flat = (idx + torch.arange(B, device=x.device).view(B, 1, 1) * T).reshape(-1)
-        off = torch.arange(B * k * S, device=x.device) * sub
-        out = F.embedding_bag(flat, x.reshape(B * T, D), off, mode='sum', per_sample_weights=w.reshape(-1).to(x.dtype))
-        ctx.save_for_backward(x, flat, off, item_slot, item_w)
-        ctx.dims, ctx.w_dtype = (B, T, D, k, S, sub), w.dtype
-        return out.view(B, k, S, D).sum(2)
+        if _use_triton(x): out = _fused_slot_sum(x.reshape(B * T, D).contiguous(), flat, w.reshape(-1), B * k).view(B, k, D)
+        else:
+            sub = min(G, 256); S = G // sub
+            off = torch.arange(B * k * S, device=x.device) * sub
+            out = F.embedding_bag(flat, x.reshape(B * T, D), off, mode='sum', per_sample_weights=w.reshape(-1).to(x.dtype)).view(B, k, S, D).sum(2)
+        ctx.save_for_backward(x, flat, item_slot, item_w)
+        ctx.dims, ctx.w_dtype = (B, T, D, k, G), w.dtype
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        x, flat, off, item_slot, item_w = ctx.saved_tensors
-        B, T, D, k, S, sub = ctx.dims
+        x, flat, item_slot, item_w = ctx.saved_tensors
+        B, T, D, k, G = ctx.dims; want_x, want_w = ctx.needs_input_grad[:2]
         g = g.contiguous(); gx = gw = None
-        if ctx.needs_input_grad[0]: gx = _spread_to_clips(g, item_slot, item_w)
-        if ctx.needs_input_grad[1]:
+        if _use_triton(x):
+            col = (item_slot + torch.arange(B, device=x.device).view(B, 1) * k).reshape(-1)
+            gx, gw = _fused_spread_dot(x.reshape(B * T, D).contiguous(), g.view(B * k, D), col, item_w.reshape(-1), want_x, want_w)
+            return (None if gx is None else gx.view(B, T, D)), (None if gw is None else gw[flat].view(B, k, G).to(ctx.w_dtype)), None, None, None
+        if want_x: gx = _spread_to_clips(g, item_slot, item_w)
+        if want_w:
+            sub = min(G, 256); S = G // sub
+            off = torch.arange(B * k * S, device=x.device) * sub
             gsub = g.unsqueeze(2).expand(B, k, S, D).reshape(B * k * S, D)
             bag = torch.arange(B * k * S, device=x.device).repeat_interleave(sub)
-            gw = _bag_weight_grad(gsub, x.reshape(B * T, D), flat, off, bag).view(B, k, S * sub).to(ctx.w_dtype)
+            gw = _bag_weight_grad(gsub, x.reshape(B * T, D), flat, off, bag).view(B, k, G).to(ctx.w_dtype)
         return gx, gw, None, None, None
 
 # %% ../nbs/07_topk.ipynb #18666d59
@@ -235,11 +357,14 @@ def _sh_assemble(x:Tensor, # (B,T,D) clip features
     slot = _sh_slot_of_rank(L, k, pairing, dev)                       # (L,) slot of each rank
     rank = torch.arange(L, device=dev)
     item = torch.where(rank < nv.unsqueeze(1), F.pad(perm, (0, L - T)), perm[:, :1])  # dead ranks read a real row, weight 0
-    order = (torch.arange(L, device=dev).view(L // k, k).t().reshape(-1) if pairing == 'split'
-             else torch.sort(slot, stable=True).indices)              # ranks grouped by slot
+    if pairing == 'split':                                            # rank g*k+j is in slot j: a transpose groups ranks by slot
+        by_slot = lambda v: v.view(B, L // k, k).transpose(1, 2).contiguous()
+    else:
+        order = torch.sort(slot, stable=True).indices
+        by_slot = lambda v: v[:, order].view(B, k, L // k)
     item_slot = torch.empty_like(perm).scatter_(1, perm, slot[:T].expand(B, T).contiguous())
     item_w = torch.zeros(B, T, dtype=cd, device=dev).scatter_(1, perm, W[:, :T].detach())
-    summary = _SlotSum.apply(x, W[:, order].view(B, k, L // k), item[:, order].view(B, k, L // k), item_slot, item_w)
+    summary = _SlotSum.apply(x, by_slot(W), by_slot(item), item_slot, item_w)
     P = torch.zeros(B, k * T, dtype=cd, device=dev).scatter_(1, slot[:T] * T + perm, W[:, :T]).view(B, k, T)  # in place: no copy of the zeros
     return summary, P.to(x.dtype)
 
@@ -259,7 +384,7 @@ def successive_halving_topk(x:Tensor, # (B,T,D) clip features
     cd = torch.promote_types(s.dtype, torch.float32)
     ss, perm = _sh_sorted_scores(s, mask, k, cd)
     t = _gap_temperature(ss, nv, k, sharpness) if tau is None else _fixed_tau(tau, x.shape[0], cd, x.device)
-    W = _sh_rank_weights(ss, nv, k, t, pairing)                       # (B,L) weight of each rank
+    W = _sh_tournament(ss, nv, k, t, pairing)                         # (B,L) weight of each rank
     return _sh_assemble(x, W, perm, nv, k, pairing, cd)
 
 # %% ../nbs/07_topk.ipynb #0fc0304b
