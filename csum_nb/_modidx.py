@@ -269,6 +269,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'csum_nb.topk._check_k': ('topk.html#_check_k', 'csum_nb/topk.py'),
                               'csum_nb.topk._check_mask': ('topk.html#_check_mask', 'csum_nb/topk.py'),
                               'csum_nb.topk._check_topk_args': ('topk.html#_check_topk_args', 'csum_nb/topk.py'),
+                              'csum_nb.topk._first_order_only': ('topk.html#_first_order_only', 'csum_nb/topk.py'),
                               'csum_nb.topk._fixed_tau': ('topk.html#_fixed_tau', 'csum_nb/topk.py'),
                               'csum_nb.topk._fused_slot_sum': ('topk.html#_fused_slot_sum', 'csum_nb/topk.py'),
                               'csum_nb.topk._fused_spread_dot': ('topk.html#_fused_spread_dot', 'csum_nb/topk.py'),

@@ -49,8 +49,9 @@ def _check_topk_args(x:Tensor, # (B,T,D) clip features
                      s:Tensor, # (B,T) clip scores
                      k:int, # number of clips to select
                      mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                    ) -> tuple[Tensor, Tensor]:
-    "Validate a selector's arguments; return the `(B,T)` bool mask and the `(B,)` number of valid clips."
+                     counts:bool=False, # also return the numbers of valid clips as a Python list
+                    ) -> tuple:
+    "Validate a selector's arguments; return the `(B,T)` bool mask and the `(B,)` number of valid clips (and their list)."
     _check_features_scores(x, s)
     B = x.shape[0]; k = _check_k(k); mask = _check_mask(mask, x)
     nv = mask.sum(1)
@@ -62,7 +63,7 @@ def _check_topk_args(x:Tensor, # (B,T,D) clip features
         i = min(range(B), key=n.__getitem__)
         raise ValueError(f"k={k} exceeds the number of valid clips ({n[i]} in row {i} of x/mask)")
     if any(nonfinite): raise ValueError(f"s has NaN or infinite scores at valid positions in row(s) {[i for i, v in enumerate(nonfinite) if v]}")
-    return mask, nv
+    return (mask, nv, n) if counts else (mask, nv)
 
 # %% ../nbs/07_topk.ipynb #852e66b8
 def hard_topk(x:Tensor, # (B,T,D) clip features
@@ -165,6 +166,13 @@ def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
     return sl
 
 # %% ../nbs/07_topk.ipynb #b9e560c3
+def _first_order_only():
+    "Raise inside a hand-written backward that is asked to build a graph (`create_graph=True`): its result would lack second-order terms."
+    if torch.is_grad_enabled():
+        raise RuntimeError("successive_halving_topk has first-order gradients only: create_graph=True (second derivatives, "
+                           "gradient penalties) is not supported through it")
+
+# %% ../nbs/07_topk.ipynb #106ce9cc
 class _Tournament(torch.autograd.Function):
     "`_sh_rank_weights(ss, nv, k, tau, pairing)` with a closed-form backward; `nv_min` = smallest number of valid clips."
     @staticmethod
@@ -193,6 +201,7 @@ class _Tournament(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, G):
+        _first_order_only()
         W, tau, *saved = ctx.saved_tensors
         fold = ctx.pairing == 'fold'
         rounds = [saved[i:i + 3] for i in range(0, len(saved), 3)]
@@ -215,9 +224,12 @@ class _Tournament(torch.autograd.Function):
         return g, (-acc / tau if ctx.needs_input_grad[1] else None), None, None, None, None
 
 # %% ../nbs/07_topk.ipynb #aeb1f654
-def _sh_tournament(ss:Tensor, nv:Tensor, k:int, tau:Tensor, pairing:str='split') -> Tensor:
+def _sh_tournament(ss:Tensor, nv:Tensor, k:int, tau:Tensor, pairing:str='split',
+                   nv_min:int|None=None, # smallest entry of `nv`, when the caller already knows it (saves a device sync)
+                  ) -> Tensor:
     "Weight `(B,L)` with which each rank reaches its slot: `_sh_rank_weights` with the closed-form backward."
-    return _Tournament.apply(ss, tau, nv, k, pairing, int(nv.min()))
+    if nv_min is None: nv_min = int(nv.min()) if nv.numel() else 0
+    return _Tournament.apply(ss, tau, nv, k, pairing, nv_min)
 
 # %% ../nbs/07_topk.ipynb #b9317b14
 def _rowwise_dot(g:Tensor, x:Tensor, idx:Tensor, bag:Tensor) -> Tensor:
@@ -249,7 +261,7 @@ except ImportError: triton = None
 def _use_triton(x:Tensor) -> bool:
     "Whether the fused GPU kernels serve `x`: a CUDA tensor of 32 or 16 bits, Triton importable, `CSUM_NO_TRITON` not 1."
     return (triton is not None and x.is_cuda and x.dtype in (torch.float32, torch.float16, torch.bfloat16)
-            and os.environ.get('CSUM_NO_TRITON', '0') != '1')
+            and x.numel() > 0 and os.environ.get('CSUM_NO_TRITON', '0') != '1')
 
 # %% ../nbs/07_topk.ipynb #ad8c0ca0
 if triton is not None:
@@ -284,26 +296,29 @@ def _fused_slot_sum(xf:Tensor, # (R,D) contiguous rows
     "`(n_slots, D)` weighted sums of the rows of each slot's entries (Triton, CUDA only)."
     E, D = flat.numel(), xf.shape[1]; G = E // n_slots; sub = min(G, 64)  # G is a power of two
     part = torch.empty(E // sub, D, device=xf.device, dtype=torch.float32)
-    _bag_sum_kernel[(E // sub, triton.cdiv(D, 128))](xf, flat, w.float().contiguous(), part, D, SUB=sub, BLOCK_D=128)
+    with torch.cuda.device(xf.device):                                # Triton launches on the current device
+        _bag_sum_kernel[(E // sub, triton.cdiv(D, 128))](xf, flat, w.float().contiguous(), part, D, SUB=sub, BLOCK_D=128)
     return part.view(n_slots, G // sub, D).sum(1).to(xf.dtype)
 
-def _fused_spread_dot(xf:Tensor, # (R,D) contiguous rows
+def _fused_spread_dot(xf:Tensor|None, # (R,D) contiguous rows; only read for `gw` (None when it is not wanted)
                       gf:Tensor, # (n_slots,D) gradient of the summary
                       col:Tensor, # (R,) slot of each row
                       w:Tensor, # (R,) weight of each row
                       want_gx:bool, want_gw:bool) -> tuple[Tensor|None, Tensor|None]:
     "`(gx (R,D), gw (R,) float32)` with `gx[i] = w[i] * gf[col[i]]`, `gw[i] = <xf[i], gf[col[i]]>` (Triton, CUDA only)."
-    R, D = xf.shape
-    gx = torch.empty_like(xf) if want_gx else None
-    gw = torch.empty(R, device=xf.device, dtype=torch.float32) if want_gw else None
-    _spread_dot_kernel[(R,)](xf, gf.contiguous(), col, w.to(xf.dtype).contiguous(), xf if gx is None else gx, w if gw is None else gw, D,
-                             BLOCK_D=min(1024, triton.next_power_of_2(D)), WANT_GX=want_gx, WANT_GW=want_gw)
+    R, D = col.numel(), gf.shape[1]; gf = gf.contiguous()
+    gx = gf.new_empty(R, D) if want_gx else None
+    gw = torch.empty(R, device=gf.device, dtype=torch.float32) if want_gw else None
+    with torch.cuda.device(gf.device):                                # Triton launches on the current device
+        _spread_dot_kernel[(R,)](gf if xf is None else xf, gf, col, w.to(gf.dtype).contiguous(), gf if gx is None else gx,
+                                 w if gw is None else gw, D, BLOCK_D=min(1024, triton.next_power_of_2(D)), WANT_GX=want_gx, WANT_GW=want_gw)
     return gx, gw
 
 # %% ../nbs/07_topk.ipynb #0030f81a
 class _SlotSum(torch.autograd.Function):
     """summary[b,j] = sum_g w[b,j,g] * x[b, idx[b,j,g]]; `item_slot`, `item_w` (B,T) give each clip's slot and weight.
-    An entry of slot j must point at a clip of slot j, or have a weight that stays 0 (see the fused backward)."""
+    An entry of slot j must point at a clip of slot j, or have a weight whose gradient the caller discards: the fused
+    GPU backward gives such an entry the dot product with its clip's own slot (see the text above). First order only."""
     @staticmethod
     def forward(ctx, x, w, idx, item_slot, item_w):
         B, T, D = x.shape; k, G = idx.shape[1:]
@@ -319,12 +334,14 @@ class _SlotSum(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, g):
+        _first_order_only()
         x, flat, item_slot, item_w = ctx.saved_tensors
         B, T, D, k, G = ctx.dims; want_x, want_w = ctx.needs_input_grad[:2]
         g = g.contiguous(); gx = gw = None
         if _use_triton(x):
             col = (item_slot + torch.arange(B, device=x.device).view(B, 1) * k).reshape(-1)
-            gx, gw = _fused_spread_dot(x.reshape(B * T, D).contiguous(), g.view(B * k, D), col, item_w.reshape(-1), want_x, want_w)
+            xf = x.reshape(B * T, D).contiguous() if want_w else None
+            gx, gw = _fused_spread_dot(xf, g.view(B * k, D), col, item_w.reshape(-1), want_x, want_w)
             return (None if gx is None else gx.view(B, T, D)), (None if gw is None else gw[flat].view(B, k, G).to(ctx.w_dtype)), None, None, None
         if want_x: gx = _spread_to_clips(g, item_slot, item_w)
         if want_w:
@@ -378,13 +395,13 @@ def successive_halving_topk(x:Tensor, # (B,T,D) clip features
                             pairing:str='split', # 'split' (rank p meets p+n; default) or 'fold' (p meets 2n-1-p)
                            ) -> tuple[Tensor, Tensor]:
     "Successive-halving top-k: `(summary (B,k,D), P (B,k,T))`, summary = P @ x, slots ordered by score."
-    mask, nv = _check_topk_args(x, s, k, mask)
+    mask, nv, n = _check_topk_args(x, s, k, mask, counts=True)
     if pairing not in ('split', 'fold'): raise ValueError(f"pairing must be 'split' or 'fold', got {pairing!r}")
     if sharpness <= 0: raise ValueError(f"sharpness must be positive, got {sharpness}")
     cd = torch.promote_types(s.dtype, torch.float32)
     ss, perm = _sh_sorted_scores(s, mask, k, cd)
     t = _gap_temperature(ss, nv, k, sharpness) if tau is None else _fixed_tau(tau, x.shape[0], cd, x.device)
-    W = _sh_tournament(ss, nv, k, t, pairing)                         # (B,L) weight of each rank
+    W = _sh_tournament(ss, nv, k, t, pairing, min(n, default=0))      # (B,L) weight of each rank
     return _sh_assemble(x, W, perm, nv, k, pairing, cd)
 
 # %% ../nbs/07_topk.ipynb #0fc0304b
