@@ -178,7 +178,7 @@ class _Tournament(torch.autograd.Function):
     @staticmethod
     def forward(ctx, ss, tau, nv, k, pairing, nv_min):
         B, L = ss.shape
-        saved, n, cur = [], L // 2, ss
+        rounds, n, cur = [], L // 2, ss
         while n >= k:
             a, b = cur[:, :n], cur[:, n:2 * n]
             if pairing == 'fold': b = b.flip(-1)
@@ -189,14 +189,14 @@ class _Tournament(torch.autograd.Function):
                 w = w.masked_fill((pos_b.flip(0) if pairing == 'fold' else pos_b) >= nv.unsqueeze(1), 1.)
             wl = 1 - w
             cur = torch.addcmul(w * a, wl, b)
-            saved += [w, wl, d]; n //= 2
+            rounds.append((w, wl, d)); n //= 2
         W = ss.new_empty(B, L); W[:, :k] = 1
-        for i in range(len(saved) - 3, -1, -3):                      # walk down: winners keep W*w, losers get W*(1-w)
-            w, wl = saved[i], saved[i + 1]; n = w.shape[1]; top = W[:, :n]
+        for w, wl, _ in reversed(rounds):                             # walk down: winners keep W*w, losers get W*(1-w)
+            n = w.shape[1]; top = W[:, :n]
             if pairing == 'fold': W[:, n:2 * n] = (top * wl).flip(-1)
             else: torch.mul(top, wl, out=W[:, n:2 * n])
             top.mul_(w)
-        ctx.save_for_backward(W, tau, *saved); ctx.pairing = pairing
+        ctx.save_for_backward(W, tau, *(t for r in rounds for t in r)); ctx.pairing = pairing
         return W
 
     @staticmethod
@@ -246,13 +246,23 @@ def _bag_weight_grad(g:Tensor, x:Tensor, idx:Tensor, off:Tensor, bag:Tensor) -> 
     except (AttributeError, RuntimeError): return _rowwise_dot(g, x, idx, bag)
 
 # %% ../nbs/07_topk.ipynb #051dab1a
+def _batch_slot(item_slot:Tensor, k:int) -> Tensor:
+    "`(B*T,)` row of each clip's slot in the flattened `(B*k, D)` summary."
+    B = item_slot.shape[0]
+    return (item_slot + torch.arange(B, device=item_slot.device).view(B, 1) * k).reshape(-1)
+
+def _sub_bags(n_bags:int, G:int, device) -> tuple[int, int, Tensor]:
+    "Split each of `n_bags` bags of `G` entries into `S` sub-bags of `sub <= 256` entries: `(sub, S, offsets)`."
+    sub = min(G, 256); S = G // sub
+    return sub, S, torch.arange(n_bags * S, device=device) * sub
+
+# %% ../nbs/07_topk.ipynb #5eaf3325
 def _spread_to_clips(g:Tensor, # (B,k,D) gradient of the summary
                      item_slot:Tensor, item_w:Tensor, # (B,T) slot and weight of each clip
                     ) -> Tensor:
     "`(B,T,D)` gradient of the features: row i is `item_w[i] * g[slot_i]` (a row gather, then an in-place scale)."
     B, k, D = g.shape
-    col = (item_slot + torch.arange(B, device=g.device).view(B, 1) * k).reshape(-1)
-    return g.reshape(B * k, D).index_select(0, col).mul_(item_w.reshape(-1, 1).to(g.dtype)).view(B, item_slot.shape[1], D)
+    return g.reshape(B * k, D).index_select(0, _batch_slot(item_slot, k)).mul_(item_w.reshape(-1, 1).to(g.dtype)).view(B, item_slot.shape[1], D)
 
 # %% ../nbs/07_topk.ipynb #46dbb4ec
 try: import triton, triton.language as tl
@@ -325,8 +335,7 @@ class _SlotSum(torch.autograd.Function):
         flat = (idx + torch.arange(B, device=x.device).view(B, 1, 1) * T).reshape(-1)
         if _use_triton(x): out = _fused_slot_sum(x.reshape(B * T, D).contiguous(), flat, w.reshape(-1), B * k).view(B, k, D)
         else:
-            sub = min(G, 256); S = G // sub
-            off = torch.arange(B * k * S, device=x.device) * sub
+            sub, S, off = _sub_bags(B * k, G, x.device)
             out = F.embedding_bag(flat, x.reshape(B * T, D), off, mode='sum', per_sample_weights=w.reshape(-1).to(x.dtype)).view(B, k, S, D).sum(2)
         ctx.save_for_backward(x, flat, item_slot, item_w)
         ctx.dims, ctx.w_dtype = (B, T, D, k, G), w.dtype
@@ -339,14 +348,12 @@ class _SlotSum(torch.autograd.Function):
         B, T, D, k, G = ctx.dims; want_x, want_w = ctx.needs_input_grad[:2]
         g = g.contiguous(); gx = gw = None
         if _use_triton(x):
-            col = (item_slot + torch.arange(B, device=x.device).view(B, 1) * k).reshape(-1)
             xf = x.reshape(B * T, D).contiguous() if want_w else None
-            gx, gw = _fused_spread_dot(xf, g.view(B * k, D), col, item_w.reshape(-1), want_x, want_w)
+            gx, gw = _fused_spread_dot(xf, g.view(B * k, D), _batch_slot(item_slot, k), item_w.reshape(-1), want_x, want_w)
             return (None if gx is None else gx.view(B, T, D)), (None if gw is None else gw[flat].view(B, k, G).to(ctx.w_dtype)), None, None, None
         if want_x: gx = _spread_to_clips(g, item_slot, item_w)
         if want_w:
-            sub = min(G, 256); S = G // sub
-            off = torch.arange(B * k * S, device=x.device) * sub
+            sub, S, off = _sub_bags(B * k, G, x.device)
             gsub = g.unsqueeze(2).expand(B, k, S, D).reshape(B * k * S, D)
             bag = torch.arange(B * k * S, device=x.device).repeat_interleave(sub)
             gw = _bag_weight_grad(gsub, x.reshape(B * T, D), flat, off, bag).view(B, k, G).to(ctx.w_dtype)
