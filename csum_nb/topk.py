@@ -10,8 +10,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['TOPK_SELECTORS', 'hard_topk', 'relaxed_max', 'topk_temperature', 'successive_halving_topk', 'topk_feature_error',
-           'softmax_topk', 'sinkhorn_topk', 'perturbed_topk']
+__all__ = ['SHARPNESS', 'NOISE_BUDGET', 'TOPK_SELECTORS', 'hard_topk', 'relaxed_max', 'topk_temperature',
+           'successive_halving_topk', 'topk_feature_error', 'softmax_topk', 'sinkhorn_topk', 'position_noise',
+           'perturbed_topk']
 
 # %% ../nbs/07_topk.ipynb #42ce7320
 def _check_features_scores(x:Tensor, s:Tensor):
@@ -92,39 +93,63 @@ def relaxed_max(x:Tensor, # (B,T,D) clip features
     w = torch.softmax((alpha * s.to(cd)).masked_fill(~mask, -math.inf), dim=1)
     return torch.einsum('bt,btd->bd', w.to(x.dtype), x), w
 
+# %% ../nbs/07_topk.ipynb #0f12f249
+def _valid_std(s:Tensor, valid:Tensor, nv:Tensor) -> Tensor:
+    "`(B,1)` population standard deviation of the valid entries of `s` (B,L)."
+    n = nv.unsqueeze(1).to(s.dtype)
+    mean = s.masked_fill(~valid, 0.).sum(1, keepdim=True) / n
+    return ((s - mean).masked_fill(~valid, 0.) ** 2).sum(1, keepdim=True).div(n).sqrt()
+
 # %% ../nbs/07_topk.ipynb #fb693b8c
-def _gap_temperature(top:Tensor, # (B,>=min(k+stride,T)) scores sorted in decreasing order (valid ones first)
+SHARPNESS = 4.0  # c: a selected clip loses at most sigmoid(-c) = 1.8 % of its weight in its hardest match (chosen by measurement below)
+
+def _gap_temperature(ss:Tensor, # (B,L) scores sorted in decreasing order, valid ones first (ranks >= nv are ignored)
                      nv:Tensor, # (B,) number of valid clips
-                     k:int, sharpness:float=4.0,
+                     k:int, sharpness:float=SHARPNESS,
                      stride:int|None=None, # compare rank j with rank j+stride; None = k
+                     tau_floor:float=0., # lower bound, as a fraction of the standard deviation of the valid scores
                     ) -> Tensor:
-    "`(B,1)` temperature `min_j (top_j - top_{min(j+stride, nv-1)}) / sharpness` over `j<k` (0-based ranks)."
-    j = torch.arange(k, device=top.device)
+    "`(B,1)` temperature without gradient: smallest positive gap `ss_j - ss_{min(j+stride, nv-1)}` (`j<k`) over `sharpness`; ties handled as in the text."
+    ss = ss.detach(); valid = torch.arange(ss.shape[1], device=ss.device) < nv.unsqueeze(1)
+    j = torch.arange(k, device=ss.device)
     partner = torch.minimum(j + (k if stride is None else stride), (nv - 1).unsqueeze(1))  # (B,k)
-    gap = top[:, :k] - top.gather(1, partner)
+    gap = ss[:, :k] - ss.gather(1, partner)
     gap = gap.masked_fill(~(gap > 0), math.inf).amin(1, keepdim=True)
-    return torch.where(torch.isfinite(gap), gap, torch.ones_like(gap)) / sharpness
+    kth = ss[:, k - 1:k]                                               # every compared gap is 0: the k-th score vs the next lower one
+    gap = torch.where(torch.isfinite(gap), gap, kth - ss.masked_fill(~valid | (ss >= kth), -math.inf).amax(1, keepdim=True))
+    t = torch.where(torch.isfinite(gap), gap / sharpness, torch.ones_like(gap))  # all valid scores equal: any tau, take 1
+    return t if not tau_floor else torch.maximum(t, tau_floor * _valid_std(ss, valid, nv))
 
 # %% ../nbs/07_topk.ipynb #4de9af05
+def _check_positive(v, name:str, allow_zero:bool=False):
+    "Raise unless `v` is a finite positive number (or zero when allowed)."
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and (v >= 0 if allow_zero else v > 0)
+    if not ok: raise ValueError(f"{name} must be a {'non-negative' if allow_zero else 'positive'} finite number, got {v!r}")
+
 def topk_temperature(s:Tensor, # (B,T) clip scores
                      k:int, # number of clips to select
                      mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                     sharpness:float=4.0, # c: the hardest decision is made over c temperatures
+                     sharpness:float=SHARPNESS, # c: the hardest decision is made over c temperatures
                      stride:int|None=None, # measure gaps s_(j) - s_(j+stride); None = k (tournament), 1 = adjacent ranks
+                     tau_floor:float=0., # lower bound as a fraction of the std of the valid scores (0 = none)
                     ) -> Tensor:
-    "Score-adaptive temperature `(B,1)`: the smallest gap between a top-k score and the score `stride` ranks below it, over `sharpness`."
-    if sharpness <= 0: raise ValueError(f"sharpness must be positive, got {sharpness}")
+    "Score-adaptive temperature `(B,1)`, without gradient: the smallest positive gap between a top-k score and the score `stride` ranks below it, over `sharpness`."
+    _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
     if not isinstance(s, Tensor) or s.ndim != 2: raise ValueError(f"s must be a (B,T) tensor of scores, got shape {tuple(getattr(s, 'shape', ()))}")
     mask, nv = _check_topk_args(s.unsqueeze(-1), s, k, mask)
     cd = torch.promote_types(s.dtype, torch.float32)
-    top = s.to(cd).masked_fill(~mask, -math.inf).topk(min(k + (k if stride is None else stride), s.shape[1]), dim=1).values
-    return _gap_temperature(top, nv, k, sharpness, stride)
+    ss = s.detach().to(cd).masked_fill(~mask, -math.inf).sort(dim=1, descending=True).values
+    return _gap_temperature(ss, nv, k, sharpness, stride, tau_floor)
 
 # %% ../nbs/07_topk.ipynb #170e1ff0
-def _fixed_tau(tau, B:int, dtype, device) -> Tensor:
-    "A user-given temperature as a `(B,1)` tensor, after checking it."
-    if not (isinstance(tau, (int, float)) and not isinstance(tau, bool) and math.isfinite(tau) and tau > 0):
-        raise ValueError(f"tau must be a positive finite number or None, got {tau!r}")
+def _fixed_tau(tau, B:int, dtype, device, name:str="tau") -> Tensor:
+    "A user-given temperature (number, or tensor of B values) as a `(B,1)` tensor without gradient, after checking it."
+    if isinstance(tau, Tensor):
+        if tau.numel() != B or tau.ndim > 2: raise ValueError(f"{name} must be a number or hold one value per video ({B}), got shape {tuple(tau.shape)}")
+        t = tau.detach().to(device=device, dtype=dtype).reshape(B, 1)
+        if not (torch.isfinite(t).all() and (t > 0).all()): raise ValueError(f"{name} must be positive and finite, got {t.flatten().tolist()}")
+        return t
+    _check_positive(tau, name)
     return torch.full((B, 1), float(tau), dtype=dtype, device=device)
 
 # %% ../nbs/07_topk.ipynb #f7fcde1e
@@ -397,17 +422,18 @@ def successive_halving_topk(x:Tensor, # (B,T,D) clip features
                             s:Tensor, # (B,T) clip scores
                             k:int, # number of clips to select
                             mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                            tau:float|None=None, # temperature in score units; None = `topk_temperature(s, k, mask, sharpness)`
-                            sharpness:float=4.0, # c of the adaptive temperature (ignored when `tau` is given)
+                            tau:float|Tensor|None=None, # temperature in score units (number or one per video); None = `topk_temperature`
+                            sharpness:float=SHARPNESS, # c of the adaptive temperature (ignored when `tau` is given)
                             pairing:str='split', # 'split' (rank p meets p+n; default) or 'fold' (p meets 2n-1-p)
+                            tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                            ) -> tuple[Tensor, Tensor]:
     "Successive-halving top-k: `(summary (B,k,D), P (B,k,T))`, summary = P @ x, slots ordered by score."
     mask, nv, n = _check_topk_args(x, s, k, mask, counts=True)
     if pairing not in ('split', 'fold'): raise ValueError(f"pairing must be 'split' or 'fold', got {pairing!r}")
-    if sharpness <= 0: raise ValueError(f"sharpness must be positive, got {sharpness}")
+    _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
     cd = torch.promote_types(s.dtype, torch.float32)
     ss, perm = _sh_sorted_scores(s, mask, k, cd)
-    t = _gap_temperature(ss, nv, k, sharpness) if tau is None else _fixed_tau(tau, x.shape[0], cd, x.device)
+    t = _gap_temperature(ss, nv, k, sharpness, tau_floor=tau_floor) if tau is None else _fixed_tau(tau, x.shape[0], cd, x.device)
     W = _sh_tournament(ss, nv, k, t, pairing, min(n, default=0))      # (B,L) weight of each rank
     return _sh_assemble(x, W, perm, nv, k, pairing, cd)
 
@@ -453,13 +479,14 @@ def softmax_topk(x:Tensor, # (B,T,D) clip features
                  s:Tensor, # (B,T) clip scores
                  k:int, # number of clips to select
                  mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                 tau:float|None=None, # temperature (1/alpha of Eq. 6) in score units; None = adaptive (stride 1)
-                 sharpness:float=4.0, # c of the adaptive temperature
+                 tau:float|Tensor|None=None, # temperature (1/alpha of Eq. 6) in score units, number or one per video; None = adaptive (stride 1)
+                 sharpness:float=SHARPNESS, # c of the adaptive temperature
+                 tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                 ) -> tuple[Tensor, Tensor]:
     "k rounds of the relaxed max (Eq. 6), removing each round's hard winner: `(summary (B,k,D), P (B,k,T))`."
     mask, nv = _check_topk_args(x, s, k, mask)
     cd = torch.promote_types(s.dtype, torch.float32)
-    t = topk_temperature(s, k, mask, sharpness, stride=1) if tau is None else _fixed_tau(tau, s.shape[0], cd, s.device)
+    t = topk_temperature(s, k, mask, sharpness, 1, tau_floor) if tau is None else _fixed_tau(tau, s.shape[0], cd, s.device)
     logits = s.to(cd).masked_fill(~mask, 0.) / t
     avail, rows = mask.clone(), []
     for _ in range(k):
@@ -529,40 +556,59 @@ def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
                   s:Tensor, # (B,T) clip scores
                   k:int, # number of clips to select
                   mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                  tau:float|None=None, # temperature in score units; None = adaptive (stride 1)
-                  sharpness:float=4.0, # c of the adaptive temperature
+                  tau:float|Tensor|None=None, # temperature in score units, number or one per video; None = adaptive (stride 1)
+                  sharpness:float=SHARPNESS, # c of the adaptive temperature
                   max_iter:int=500, # Sinkhorn iterations at most
                   tol:float=1e-3, # stop when every clip's mass is within this relative error of 1/n
+                  tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                  ) -> tuple[Tensor, Tensor]:
     "Optimal-transport top-k (Xie et al. 2020) with `k` rank bins and a rest bin: `(summary (B,k,D), P (B,k,T))`."
     mask, nv = _check_topk_args(x, s, k, mask)
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1: raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if not tol > 0: raise ValueError(f"tol must be a positive number, got {tol!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
-    t = topk_temperature(s, k, mask, sharpness, stride=1) if tau is None else _fixed_tau(tau, s.shape[0], cd, s.device)
+    t = topk_temperature(s, k, mask, sharpness, 1, tau_floor) if tau is None else _fixed_tau(tau, s.shape[0], cd, s.device)
     C, mu, nu, n = _topk_transport(s, mask, nv, k, t, cd)
     Gamma = _EntropicOT.apply(C, mu, nu, max_iter, tol)
     P = (Gamma[:, :, :k] * n.unsqueeze(2)).transpose(1, 2).to(x.dtype)
     return _readout(P, x, mask), P
 
 # %% ../nbs/07_topk.ipynb #e5fbfadd
-def _noise_chunks(seed:int, n:int, chunk:int, shape:tuple, device, dtype):
-    "The `n` Gaussian noise samples of `shape`, as `(c0, Z (c,*shape))` chunks of at most `chunk`; same seed, same noise."
-    gen = torch.Generator(device=device).manual_seed(seed)
-    for c0 in range(0, n, chunk):
-        yield c0, torch.randn(min(chunk, n - c0), *shape, generator=gen, device=device, dtype=dtype)
+NOISE_BUDGET = 1 << 22  # perturbed scores (samples x B x T) held at once: 16 MB in float32
+_M32 = 0xFFFFFFFF
+
+def _mix32(h:Tensor) -> Tensor:
+    "Integer hash of int64 tensors holding values below 2**32 (xor-shift-multiply rounds; multiplications wrap, the low 32 bits are kept)."
+    h = h ^ (h >> 16); h = (h * 0x7FEB352D) & _M32
+    h = h ^ (h >> 15); h = (h * 0x846CA68B) & _M32
+    return h ^ (h >> 16)
+
+def position_noise(seed:int, # seed of the noise
+                   m:Tensor, # (c,) sample indices (int64)
+                   T:int, # number of positions
+                   dtype=torch.float32) -> Tensor:
+    "Standard normal noise `(c,T)` whose entry `[i,t]` is a fixed function of `(seed, m[i], t)`, on `m`'s device."
+    t = torch.arange(T, device=m.device, dtype=torch.int64)
+    key = _mix32(torch.tensor(seed & _M32, device=m.device) ^ 0x2545F491)
+    u = [(_mix32(_mix32(((t * 0x9E3779B1) & _M32) ^ _mix32((2 * m.unsqueeze(1) + j) ^ key))).double() + 0.5) / 2 ** 32 for j in (0, 1)]
+    return ((-2 * u[0].log()).sqrt() * torch.cos(2 * math.pi * u[1])).to(dtype)
+
+def _noise_blocks(seed:int, n:int, T:int, device, dtype, block:int):
+    "The `n` noise samples `Z (n,T)` as `(m0, Z (c,T))` blocks of at most `block` samples (the values do not depend on `block`)."
+    for m0 in range(0, n, block):
+        yield m0, position_noise(seed, torch.arange(m0, min(n, m0 + block), device=device), T, dtype)
 
 # %% ../nbs/07_topk.ipynb #4f229221
 def _score_function_sum(G:Tensor, # (B,k,T) gradient with respect to P
                         idx:Tensor, # (n,B,k) indices selected in each sample
-                        seed:int, chunk:int) -> Tensor:
+                        seed:int, block:int) -> Tensor:
     "`(B,T)` sum over the samples m of `<G, P_m> Z_m`, regenerating the noise `Z` from `seed`."
     B, k, T = G.shape
     gs = torch.zeros(B, T, dtype=G.dtype, device=G.device)
-    for c0, Z in _noise_chunks(seed, len(idx), chunk, (B, T), G.device, G.dtype):
+    for m0, Z in _noise_blocks(seed, len(idx), T, G.device, G.dtype, block):
         c = len(Z)
-        read = G.unsqueeze(0).expand(c, B, k, T).gather(3, idx[c0:c0 + c].unsqueeze(3)).sum((2, 3))  # (c,B) <G, P_m>
-        gs += (read.unsqueeze(2) * Z).sum(0)
+        read = G.unsqueeze(0).expand(c, B, k, T).gather(3, idx[m0:m0 + c].unsqueeze(3)).sum((2, 3))  # (c,B) <G, P_m>
+        gs += read.T @ Z
     return gs
 
 # %% ../nbs/07_topk.ipynb #3731e245
@@ -572,20 +618,20 @@ class _PerturbedTopk(torch.autograd.Function):
     def forward(ctx, s, mask, k, sigma, n, seed):
         B, T = s.shape
         key = s.detach().masked_fill(~mask, -math.inf)
-        chunk = max(1, min(n, (1 << 22) // max(1, B * T)))
+        block = max(1, min(n, NOISE_BUDGET // max(1, B * T)))
         P, idxs = torch.zeros(B, k, T, dtype=s.dtype, device=s.device), []
-        for c0, Z in _noise_chunks(seed, n, chunk, (B, T), s.device, s.dtype):
-            idx = (key + sigma * Z).topk(k, dim=2).indices                # (c,B,k)
+        for m0, Z in _noise_blocks(seed, n, T, s.device, s.dtype, block):
+            idx = (key + sigma * Z.unsqueeze(1)).topk(k, dim=2).indices     # (c,B,k)
             P.scatter_add_(2, idx.permute(1, 2, 0), torch.ones(B, k, len(Z), dtype=s.dtype, device=s.device))
             idxs.append(idx)
         ctx.save_for_backward(torch.cat(idxs), sigma, mask)
-        ctx.n, ctx.seed, ctx.chunk = n, seed, chunk
+        ctx.n, ctx.seed, ctx.block = n, seed, block
         return P / n
 
     @staticmethod
     def backward(ctx, G):
         idx, sigma, mask = ctx.saved_tensors
-        gs = _score_function_sum(G, idx, ctx.seed, ctx.chunk)
+        gs = _score_function_sum(G, idx, ctx.seed, ctx.block)
         return (gs / (ctx.n * sigma)).masked_fill(~mask, 0.), None, None, None, None, None
 
 # %% ../nbs/07_topk.ipynb #2450e33b
@@ -593,17 +639,18 @@ def perturbed_topk(x:Tensor, # (B,T,D) clip features
                    s:Tensor, # (B,T) clip scores
                    k:int, # number of clips to select
                    mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                   sigma:float|None=None, # noise scale in score units; None = the adaptive temperature (stride 1)
-                   sharpness:float=4.0, # c of the adaptive temperature
+                   sigma:float|Tensor|None=None, # noise scale in score units, number or one per video; None = the adaptive temperature (stride 1)
+                   sharpness:float=SHARPNESS, # c of the adaptive temperature
                    n_samples:int=500, # Monte-Carlo samples
-                   seed:int=0, # seed of the noise generator (the result is deterministic given it)
+                   seed:int=0, # seed of the noise (the result is deterministic given it, whatever the rest of the batch)
+                   tau_floor:float=0., # adaptive noise scale at least this fraction of the std of the valid scores
                   ) -> tuple[Tensor, Tensor]:
     "Perturbed top-k (Cordonnier et al. 2021) with the full Monte-Carlo gradient: `(summary (B,k,D), P (B,k,T))`."
     mask, nv = _check_topk_args(x, s, k, mask)
-    if n_samples < 1: raise ValueError(f"n_samples must be a positive integer, got {n_samples}")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1: raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
-    sg = topk_temperature(s.detach(), k, mask, sharpness, stride=1) if sigma is None else _fixed_tau(sigma, s.shape[0], cd, s.device)
-    P = _PerturbedTopk.apply(s.to(cd).masked_fill(~mask, 0.), mask, k, sg.detach(), int(n_samples), int(seed)).to(x.dtype)
+    sg = topk_temperature(s, k, mask, sharpness, 1, tau_floor) if sigma is None else _fixed_tau(sigma, s.shape[0], cd, s.device, "sigma")
+    P = _PerturbedTopk.apply(s.to(cd).masked_fill(~mask, 0.), mask, k, sg, n_samples, int(seed)).to(x.dtype)
     return _readout(P, x, mask), P
 
 # %% ../nbs/07_topk.ipynb #cf42e785
