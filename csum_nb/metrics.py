@@ -4,7 +4,8 @@
 
 # %% ../nbs/04_metrics.ipynb #839aba97
 from __future__ import annotations
-import time, json
+import time, json, warnings, functools
+from contextvars import ContextVar
 from pathlib import Path
 from collections.abc import Mapping
 import numpy as np
@@ -14,10 +15,11 @@ from fastcore.basics import patch
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'COLUMNS', 'frame_scores', 'shot_values', 'knapsack_select', 'knapsack', 'keyshot_summary', 'f1_per_user',
-           'f1_users', 'Annotators', 'rank_correlation', 'kendall_tau', 'spearman_rho', 'highlight_ap', 'highlight_map',
-           'iou_1d', 'temporal_ap', 'temporal_map', 'random_scores', 'uniform_scores', 'human_loo_f1', 'human_loo_rank',
-           'save_scores', 'load_scores', 'evaluate', 'format_table', 'result_to_json']
+__all__ = ['PROTOCOLS', 'COLUMNS', 'frame_scores', 'shot_values', 'knapsack_select', 'knapsack', 'keyshot_summary',
+           'DegenerateSummaryWarning', 'f1_per_user', 'f1_users', 'Annotators', 'rank_correlation', 'kendall_tau',
+           'spearman_rho', 'highlight_ap', 'highlight_map', 'highlight_domain_map', 'iou_1d', 'temporal_ap',
+           'temporal_map', 'random_scores', 'uniform_scores', 'human_loo_f1', 'human_loo_rank', 'save_scores',
+           'load_scores', 'evaluate', 'format_table', 'result_to_json']
 
 # %% ../nbs/04_metrics.ipynb #5e1c9164
 def _np(x):
@@ -141,28 +143,54 @@ def keyshot_summary(step_scores, # (n_steps,) predicted importance, >= 0
 
 # %% ../nbs/04_metrics.ipynb #b51b7c43
 def _user_matrix(user_summary, n_frames:int, name:str="user_summary") -> np.ndarray:
-    "(n_users, n_frames) boolean user summaries, checked for shape and 0/1 values."
+    "(n_users, n_frames) boolean user summaries, checked for shape and 0/1 values (empty rows are allowed)."
     U = _np(user_summary)
     if U.ndim == 1: U = U[None]
     if U.ndim != 2: raise ValueError(f"{name} must be (n_users, n_frames), got shape {U.shape}")
     if U.shape[1] != n_frames: raise ValueError(f"{name} has {U.shape[1]} frames but the summary has {n_frames}")
     if len(U) == 0: raise ValueError(f"{name} has no users")
     if not np.isin(U, (0, 1)).all(): raise ValueError(f"{name} must be 0/1, found {np.setdiff1d(np.unique(U), [0, 1])[:3]}")
-    U = U.astype(bool)
-    empty = np.flatnonzero(~U.any(1))
-    if len(empty): raise ValueError(f"{name} rows {empty.tolist()} are empty (no selected frame): recall is undefined")
-    return U
+    return U.astype(bool)
+
+# %% ../nbs/04_metrics.ipynb #77e0111f
+class DegenerateSummaryWarning(UserWarning):
+    "An empty machine or user summary was scored F1 = 0."
+
+# %% ../nbs/04_metrics.ipynb #95cad8dd
+def _degenerate_message(key:str|None, reports) -> str:
+    "One warning text for video `key` from its (machine summary empty, empty user rows, users) `reports`."
+    machine, n = any(r[0] for r in reports), max(r[2] for r in reports)
+    rows = sorted(set().union(*(r[1] for r in reports)))
+    why = ["the machine summary is empty"] if machine else []
+    if rows: why.append(f"{len(rows)} user summar{'y is' if len(rows) == 1 else 'ies are'} empty (rows {rows[:5]}{'...' if len(rows) > 5 else ''})")
+    return f"{key or 'video'}: {' and '.join(why)}: F1 = 0 for {n if machine else len(rows)} of {n} users"
+
+# %% ../nbs/04_metrics.ipynb #f88591f3
+_DEGENERATE = ContextVar("_DEGENERATE", default=None)   # a set of reports while `_warn_once_per_video` collects them
+
+def _report_degenerate(key:str|None, # video named in the warning
+                       machine_empty:bool, # the machine summary selects no frame
+                       U:np.ndarray, # (n_users, n_frames) bool user summaries
+                      ):
+    "Warn when an empty machine summary or empty user rows force F1 = 0 (inside `evaluate`: collect, one warning per video)."
+    empty = tuple(np.flatnonzero(~U.any(1)).tolist())
+    if not (machine_empty or empty): return
+    report = (bool(machine_empty), empty, len(U))
+    if (sink := _DEGENERATE.get()) is not None: sink.add(report)
+    else: warnings.warn(_degenerate_message(key, [report]), DegenerateSummaryWarning, stacklevel=3)
 
 # %% ../nbs/04_metrics.ipynb #af522164
 def f1_per_user(machine_summary, # (n_frames,) 0/1 predicted summary
                 user_summary, # (n_users, n_frames) 0/1 user summaries
+                key:str|None=None, # video key, named in the warning about empty summaries
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "Precision, recall and F1 of `machine_summary` against each user, each of shape (n_users,)."
+    "Precision, recall and F1 of `machine_summary` against each user, each of shape (n_users,); empty summaries score 0."
     m = _vec(machine_summary, "machine_summary")
     if not np.isin(m, (0, 1)).all(): raise ValueError("machine_summary must be 0/1")
     U = _user_matrix(user_summary, len(m))
+    _report_degenerate(key, m.sum() == 0, U)
     overlap = U.astype(np.float64) @ m
-    p = overlap / max(m.sum(), 1.); r = overlap / U.sum(1)
+    p = overlap / max(m.sum(), 1.); r = overlap / np.maximum(U.sum(1), 1)
     f = np.where(overlap > 0, 2 * p * r / np.where(overlap > 0, p + r, 1.), 0.)
     return p, r, f
 
@@ -170,11 +198,24 @@ def f1_per_user(machine_summary, # (n_frames,) 0/1 predicted summary
 def f1_users(machine_summary, # (n_frames,) 0/1 predicted summary
              user_summary, # (n_users, n_frames) 0/1 user summaries
              reduce:str="avg", # "avg" (TVSum) or "max" (SumMe) over users
+             key:str|None=None, # video key, named in the warning about empty summaries
             ) -> float:
     "F1 of a machine summary against all users, averaged (TVSum) or maximised (SumMe) over users."
     if reduce not in ("avg", "max"): raise ValueError(f"reduce must be 'avg' or 'max', got {reduce!r}")
-    f = f1_per_user(machine_summary, user_summary)[2]
+    f = f1_per_user(machine_summary, user_summary, key)[2]
     return float(f.mean() if reduce == "avg" else f.max())
+
+# %% ../nbs/04_metrics.ipynb #3046a091
+def _warn_once_per_video(f):
+    "Wrap `f(key, ...)` so that the empty-summary reports of everything it scores become one warning naming `key`."
+    @functools.wraps(f)
+    def _f(key, *args, **kwargs):
+        tok = _DEGENERATE.set(set())
+        try: out = f(key, *args, **kwargs)
+        finally: reports = _DEGENERATE.get(); _DEGENERATE.reset(tok)
+        if reports: warnings.warn(_degenerate_message(key, reports), DegenerateSummaryWarning, stacklevel=2)
+        return out
+    return _f
 
 # %% ../nbs/04_metrics.ipynb #4479e769
 class Annotators:
@@ -264,38 +305,57 @@ def spearman_rho(pred, # (n,) predicted importance
     "Spearman's rho of `pred` with each annotator, averaged over annotators (Otani et al. 2019)."
     return float(rank_correlation(pred, user_scores, "spearman").mean())
 
-# %% ../nbs/04_metrics.ipynb #4d509446
-def _interp_ap(hit:np.ndarray, # (n,) 1 where the k-th ranked item is a true positive
-               n_pos:int, # number of positives (the recall denominator)
-               group_end:np.ndarray|None=None, # (n,) True at the last item of each group of tied scores
-              ) -> float:
-    "Interpolated average precision of a ranked hit list, evaluated at the end of each tie group."
-    if n_pos == 0 or len(hit) == 0: return 0.
-    tp = np.cumsum(hit); k = np.arange(1, len(hit) + 1)
-    if group_end is not None: tp, k = tp[group_end], k[group_end]
-    prec, rec = tp / k, tp / n_pos
-    prec = np.maximum.accumulate(prec[::-1])[::-1]
-    return float(np.sum(np.diff(np.r_[0., rec]) * prec))
-
 # %% ../nbs/04_metrics.ipynb #f8bd9589
 def highlight_ap(scores, # (n_clips,) predicted highlight score per clip
                  labels, # (n_clips,) 1 (or > 0) for highlight clips
                 ) -> float:
-    "Interpolated average precision of clip scores against highlight labels; 0 when there is no positive."
+    "Average precision by UMT's YouTube Highlights rule, averaged over the orders of tied clips; 0 without highlights."
     s, y = _vec(scores, "scores"), _vec(labels, "labels")
     if len(s) != len(y): raise ValueError(f"scores has {len(s)} clips but labels has {len(y)}")
-    order = np.argsort(-s, kind="stable")
-    s = s[order]
-    return _interp_ap((y[order] > 0).astype(float), int((y > 0).sum()), np.r_[s[1:] != s[:-1], True])
+    G = int((y > 0).sum())
+    if G == 0: return 0.
+    o = np.argsort(-s, kind="stable"); s, hit = s[o], (y[o] > 0).astype(float)
+    first = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])                  # first rank (0-based) of each group of ties
+    n = np.diff(np.r_[first, len(s)]); m = np.add.reduceat(hit, first)    # clips and highlights per group
+    g = np.repeat(np.arange(len(n)), n); k = np.arange(1, len(s) + 1)    # group and rank of every slot
+    j = k - first[g]                                                      # slot within its group, 1..n
+    h = (np.cumsum(m) - m)[g] + 1 + (j - 1) * (m[g] - 1) / np.maximum(n[g] - 1, 1)   # mean hits up to a highlight in slot j
+    before = np.where(k > 1, (h - 1) / np.maximum(k - 1, 1), 1.)          # precision one rank earlier (P_0 = 1)
+    return float((m[g] / n[g] * (before + h / k) / 2).sum() / G)
+
+# %% ../nbs/04_metrics.ipynb #4d509446
+def _interp_ap(hit:np.ndarray, # (n,) 1 where the k-th ranked item is a true positive
+               n_pos:int, # number of positives (the recall denominator)
+              ) -> float:
+    "Interpolated average precision of a ranked hit list (detection style)."
+    if n_pos == 0 or len(hit) == 0: return 0.
+    tp = np.cumsum(hit); k = np.arange(1, len(hit) + 1)
+    prec, rec = tp / k, tp / n_pos
+    prec = np.maximum.accumulate(prec[::-1])[::-1]
+    return float(np.sum(np.diff(np.r_[0., rec]) * prec))
 
 # %% ../nbs/04_metrics.ipynb #f2596a8a
 def highlight_map(scores:list, # per video: (n_clips,) scores
                   labels:list, # per video: (n_clips,) labels
                  ) -> float:
-    "Mean of `highlight_ap` over videos (a domain's mAP); videos without positives count as 0."
+    "Mean of `highlight_ap` over the videos of one domain (UMT's mAP); videos without highlights count as 0."
     if len(scores) != len(labels): raise ValueError(f"{len(scores)} score vectors but {len(labels)} label vectors")
     if len(scores) == 0: raise ValueError("no videos to average over")
     return float(np.mean([highlight_ap(s, y) for s, y in zip(scores, labels)]))
+
+# %% ../nbs/04_metrics.ipynb #81fcc1dd
+def highlight_domain_map(scores:Mapping, # {domain: per-video (n_clips,) scores}
+                         labels:Mapping, # {domain: per-video (n_clips,) labels}, the same domains
+                        ) -> dict:
+    "`highlight_map` of every domain and their unweighted mean (key 'mean'), as YouTube Highlights tables report them."
+    if set(scores) != set(labels): raise ValueError(f"scores has domains {sorted(scores)} but labels has {sorted(labels)}")
+    if not labels: raise ValueError("no domains to average over")
+    if "mean" in labels: raise ValueError("'mean' is reserved for the mean over domains; rename that domain")
+    out = {}
+    for d in labels:
+        try: out[d] = highlight_map(scores[d], labels[d])
+        except ValueError as e: raise ValueError(f"domain {d!r}: {e}") from None
+    return out | {"mean": float(np.mean(list(out.values())))}
 
 # %% ../nbs/04_metrics.ipynb #a5c52872
 def iou_1d(a, # (n, 2) windows [start, end)
@@ -364,13 +424,15 @@ def uniform_scores(n_steps:int) -> np.ndarray:
 def human_loo_f1(user_summary, # (n_users, n_frames) 0/1 user summaries
                  reduce:str="avg", # "avg" (TVSum) or "max" (SumMe) over the other users
                  with_pr:bool=False, # also return precision and recall (of the best user for "max")
+                 key:str|None=None, # video key, named in the warning about empty summaries
                 ) -> np.ndarray:
     "(n_users,) F1 of each user's summary against the remaining users (leave-one-out); optionally (P, R, F1)."
     if reduce not in ("avg", "max"): raise ValueError(f"reduce must be 'avg' or 'max', got {reduce!r}")
     U = _user_matrix(user_summary, _np(user_summary).shape[-1]).astype(np.float64)
     n = len(U)
     if n < 2: raise ValueError("leave-one-out needs at least 2 users")
-    O = U @ U.T; size = U.sum(1)                      # overlaps of every pair of users, summary lengths
+    _report_degenerate(key, False, U > 0)             # an empty user summary scores 0 as summary and as reference
+    O = U @ U.T; size = np.maximum(U.sum(1), 1)       # overlaps of every pair of users, summary lengths
     P, R = O / size[:, None], O / size[None]          # user u as the summary, user j as the reference
     F = np.where(O > 0, 2 * P * R / np.where(O > 0, P + R, 1), 0.)
     off = ~np.eye(n, dtype=bool)                      # drop u against itself
@@ -529,6 +591,7 @@ def _split_keys(split, scores:Mapping, dataset) -> list[str]:
     return keys
 
 # %% ../nbs/04_metrics.ipynb #bc700543
+@_warn_once_per_video
 def _video_rows(k:str, s:np.ndarray, v, protocol:str, proportion:float,
                 baselines:bool, n_draws:int, rng:np.random.Generator) -> tuple[dict, dict]:
     "The row of video `k` (step scores `s`) and, if asked, its random / uniform / human rows."
