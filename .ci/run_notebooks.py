@@ -8,7 +8,7 @@ need CUDA must skip themselves; slow cells are held to `$CSUM_SLOW_BUDGET_S`. Th
 
     python .ci/run_notebooks.py [--workers 2] [--timeout 900] [--out DIR] nbs/*.ipynb
 """
-import argparse, os, sys, tempfile, time
+import argparse, os, re, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
 from pathlib import Path
@@ -37,8 +37,9 @@ def run_one(path:str, out_dir:str, timeout:int) -> dict:
     except (CellExecutionError, CellTimeoutError) as e:
         failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == 'code' and
                        any(o.get('output_type') == 'error' for o in c.get('outputs', []))), None)
-        where = f"cell {failed} (id {nb.cells[failed].get('id')}): {nb.cells[failed].source.splitlines()[:3]}" if failed is not None else "a cell"
-        error = f"{where}\n{str(e)[-3000:]}"
+        where = (f"cell {failed} (id {nb.cells[failed].get('id')}), which begins {nb.cells[failed].source.splitlines()[0]!r}"
+                 if failed is not None else "a cell")
+        error = where + "\n" + re.sub(r'\x1b\[[0-9;]*m', '', str(e))[-3000:]   # without the terminal colours
     except Exception as e: error = f"{type(e).__name__}: {e}"
     finally: log.close()
     seconds = time.perf_counter() - t0
