@@ -374,7 +374,7 @@ def norm_scores(features, # (n_steps, D) step features
 def mean_direction(features:Iterable, # (n_steps, D) feature arrays, one per video
                   ) -> np.ndarray:
     "(D,) unit vector along the mean feature of all steps of all videos (every step counts once)."
-    tot, n = None, 0
+    tot = None
     for i, f in enumerate(features):
         x = _np(f).astype(np.float64)
         if x.ndim != 2: raise ValueError(f"features[{i}] must be (n_steps, D), got shape {x.shape}")
@@ -687,7 +687,7 @@ def format_table(result:dict, # from `evaluate`
     out.append(line(f"mean (n={result['summary']['n_videos']})", result["summary"]))
     for n, r in result.get("baselines", {}).items(): out.append(line(n, r))
     if result.get("references"):
-        out.append("reference, not a method (a synthetic set's hidden truth scored like a model):")
+        out.append("reference, not a method (e.g. a synthetic set's hidden importance, scored like a model):")
         out += [line(n, r) for n, r in result["references"].items()]
     out += [f"protocol: {result['protocol']} | F1 over users: {result['f1_reduce']} | budget {result['proportion']:.0%} of frames, 0/1 knapsack over shots",
             f"rank correlation: {result['rank_protocol']}",
