@@ -134,7 +134,7 @@ def _add_eval_command(sub):
     q.add_argument("--protocol", choices=["tvsum", "summe"], default="tvsum", help="F1 averaged (tvsum) or max (summe) over users")
     q.add_argument("--splits", default=None, help="split JSON file; with --fold, evaluate that fold's test videos")
     q.add_argument("--fold", type=int, default=0)
-    q.add_argument("--no-baselines", action="store_true", help="skip the random / uniform / human rows")
+    q.add_argument("--no-baselines", action="store_true", help="skip the baseline rows (random, uniform, human, feature_norm, novelty)")
     q.add_argument("--seed", type=int, default=0, help="seed of the random baseline")
     q.add_argument("--n-draws", type=int, default=10, help="random-baseline draws per video")
     q.add_argument("--proportion", type=float, default=0.15, help="summary length as a fraction of the video")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time, json, warnings, functools
 from contextvars import ContextVar
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Mapping, Iterable
 import numpy as np
 from scipy import stats
 import h5py
@@ -15,11 +15,12 @@ from fastcore.basics import patch
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'COLUMNS', 'frame_scores', 'shot_values', 'knapsack_select', 'knapsack', 'keyshot_summary',
-           'DegenerateSummaryWarning', 'f1_per_user', 'f1_users', 'Annotators', 'rank_correlation', 'kendall_tau',
-           'spearman_rho', 'highlight_ap', 'highlight_map', 'highlight_domain_map', 'iou_1d', 'temporal_ap',
-           'temporal_map', 'random_scores', 'uniform_scores', 'human_loo_f1', 'human_loo_rank', 'save_scores',
-           'load_scores', 'evaluate', 'format_table', 'result_to_json']
+__all__ = ['PROTOCOLS', 'COLUMNS', 'REFERENCE_DATASETS', 'frame_scores', 'shot_values', 'knapsack_select', 'knapsack',
+           'keyshot_summary', 'DegenerateSummaryWarning', 'f1_per_user', 'f1_users', 'Annotators', 'rank_correlation',
+           'kendall_tau', 'spearman_rho', 'highlight_ap', 'highlight_map', 'highlight_domain_map', 'iou_1d',
+           'temporal_ap', 'temporal_map', 'random_scores', 'uniform_scores', 'norm_scores', 'mean_direction',
+           'novelty_scores', 'human_loo_f1', 'human_loo_rank', 'save_scores', 'load_scores', 'heuristic_scores',
+           'load_references', 'evaluate', 'format_table', 'result_to_json']
 
 # %% ../nbs/04_metrics.ipynb #5e1c9164
 def _np(x):
@@ -420,6 +421,39 @@ def uniform_scores(n_steps:int) -> np.ndarray:
     "Constant step scores (all 1): the uniform baseline."
     return np.ones(int(n_steps))
 
+# %% ../nbs/04_metrics.ipynb #24b0fa6c
+def norm_scores(features, # (n_steps, D) step features
+               ) -> np.ndarray:
+    "(n_steps,) L2 norm of each step's feature: the feature-norm baseline."
+    x = _np(features).astype(np.float64)
+    if x.ndim != 2: raise ValueError(f"features must be (n_steps, D), got shape {x.shape}")
+    return np.linalg.norm(x, axis=1)
+
+# %% ../nbs/04_metrics.ipynb #0193cda7
+def mean_direction(features:Iterable, # (n_steps, D) feature arrays, one per video
+                  ) -> np.ndarray:
+    "(D,) unit vector along the mean feature of all steps of all videos (every step counts once)."
+    tot = None
+    for i, f in enumerate(features):
+        x = _np(f).astype(np.float64)
+        if x.ndim != 2: raise ValueError(f"features[{i}] must be (n_steps, D), got shape {x.shape}")
+        if tot is not None and x.shape[1] != len(tot): raise ValueError(f"features[{i}] has D = {x.shape[1]} but features[0] has D = {len(tot)}")
+        tot = x.sum(0) if tot is None else tot + x.sum(0)
+    size = np.linalg.norm(tot) if tot is not None else 0.
+    if not (np.isfinite(size) and size > 0): raise ValueError("mean_direction needs at least one video and a finite, non-zero mean feature")
+    return tot / size
+
+# %% ../nbs/04_metrics.ipynb #3dd53f7c
+def novelty_scores(features, # (n_steps, D) step features
+                   direction, # (D,) the dataset's mean direction (`mean_direction`)
+                  ) -> np.ndarray:
+    "(n_steps,) cosine distance 1 - cos(x_t, direction) of each step, in [0, 2]; an all-zero step scores 1."
+    x, d = _np(features).astype(np.float64), _vec(direction, "direction")
+    if x.ndim != 2 or x.shape[1] != len(d): raise ValueError(f"features must be (n_steps, {len(d)}) to match direction, got shape {x.shape}")
+    size = np.linalg.norm(x, axis=1) * np.linalg.norm(d)
+    cos = np.where(size > 0, x @ d / np.where(size > 0, size, 1), 0.)
+    return np.clip(1 - cos, 0, 2)
+
 # %% ../nbs/04_metrics.ipynb #6d60705d
 def human_loo_f1(user_summary, # (n_users, n_frames) 0/1 user summaries
                  reduce:str="avg", # "avg" (TVSum) or "max" (SumMe) over the other users
@@ -615,6 +649,54 @@ def _collect_rows(scores:Mapping, dataset, keys:list[str], protocol:str, proport
         for n, r in b.items(): base[n].append(r)
     return rows, base
 
+# %% ../nbs/04_metrics.ipynb #f59ae476
+def heuristic_scores(dataset:Mapping, # {key: Video}, e.g. `csum_nb.data.load_h5(...)`
+                     keys:list[str]|None=None, # the videos to score (default: all)
+                    ) -> dict[str, dict[str, np.ndarray]]:
+    "Label-free, training-free step scores: {'feature_norm': {key: scores}, 'novelty': {key: scores}}."
+    keys = list(dataset) if keys is None else list(keys)
+    mu = mean_direction(dataset[k].features for k in dataset)
+    feats = {k: dataset[k].features for k in keys}
+    return {"feature_norm": {k: norm_scores(x) for k, x in feats.items()},
+            "novelty": {k: novelty_scores(x, mu) for k, x in feats.items()}}
+
+# %% ../nbs/04_metrics.ipynb #3caeb399
+def _named_rows(sets:Mapping, # {row name: {key: (n_steps,) step scores}}
+                dataset, keys:list[str], protocol:str, proportion:float) -> dict[str, list[dict]]:
+    "Per-video rows of each named score set over `keys`, scored like a model's (annotators prepared once per video)."
+    out = {n: [] for n in sets}
+    for k in keys:
+        v = dataset[k]; ann = _annotators(v, protocol)
+        for n, sc in sets.items():
+            if k not in sc: raise KeyError(f"{n}: no scores for video {k}")
+            s = _vec(sc[k], f"{n}[{k!r}]")
+            if len(s) != len(v.picks): raise ValueError(f"{n}[{k!r}] has {len(s)} steps but video {k} has n_steps = {len(v.picks)}")
+            out[n].append(_score_video(s[None], v, protocol, proportion, ann))
+    return out
+
+# %% ../nbs/04_metrics.ipynb #ec31baed
+REFERENCE_DATASETS = ("latent_importance",)   # per-video (n_steps,) arrays a dataset file may store as reference scores
+
+# %% ../nbs/04_metrics.ipynb #3a05a61e
+def load_references(path:str|Path, # an eccv16 .h5 file
+                    keys:list[str], # the evaluated videos
+                   ) -> tuple[dict[str, dict[str, np.ndarray]], list[str]]:
+    "Reference step scores stored in `path` ({name: {key: scores}}, names from REFERENCE_DATASETS), and notes on partial ones."
+    path, refs, notes = Path(path), {}, []
+    with h5py.File(path, "r") as f:
+        for name in REFERENCE_DATASETS:
+            have = [k for k in keys if name in f[k]]
+            if len(have) == len(keys): refs[name] = {k: _vec(f[k][name][()], f"{path.name}: {k}/{name}") for k in keys}
+            elif have: notes.append(f"{path.name}: {name} is stored for {len(have)} of {len(keys)} videos; its reference row is left out")
+    return refs, notes
+
+# %% ../nbs/04_metrics.ipynb #ba7a2a24
+def _references(references, dataset, keys:list[str]) -> tuple[dict, list[str]]:
+    "The reference score sets: those given, else those stored in the dataset's file (an `H5Videos` knows its path)."
+    if references is not None: return dict(references), []
+    path = getattr(dataset, "path", None)
+    return load_references(path, keys) if path is not None and Path(path).is_file() else ({}, [])
+
 # %% ../nbs/04_metrics.ipynb #f558bbf3
 def _result(rows:list[dict], base:dict[str, list[dict]], protocol:str, proportion:float, n_draws:int, seed:int) -> dict:
     "The `evaluate` result without its timing: labels, per-video rows, means, baseline means and notes."
@@ -631,11 +713,12 @@ def evaluate(scores:Mapping|str|Path, # {video key: (n_steps,) step scores}, or 
              split=None, # None (every scored video), a list of keys, or a split dict with 'test_keys'
              protocol:str="tvsum", # "tvsum" (F1 averaged over users) or "summe" (max over users)
              proportion:float=0.15, # summary budget
-             baselines:bool=True, # add random / uniform / human rows
+             baselines:bool=True, # add the random / uniform / human / feature_norm / novelty rows
              n_draws:int=10, # random-baseline draws per video
              seed:int=0, # seed of the random baseline
+             references:Mapping|None=None, # {name: {key: (n_steps,) scores}} reported as reference rows; default: those stored in the dataset file
             ) -> dict:
-    "Keyshot F1 and rank correlations per video and on average, with baselines and protocol labels."
+    "Keyshot F1 and rank correlations per video and on average, with baselines, reference rows and protocol labels."
     if protocol not in PROTOCOLS: raise ValueError(f"protocol must be one of {sorted(PROTOCOLS)}, got {protocol!r}")
     if baselines and n_draws < 1: raise ValueError(f"n_draws must be >= 1 for the random baseline, got {n_draws}")
     t0 = time.perf_counter()
@@ -644,27 +727,36 @@ def evaluate(scores:Mapping|str|Path, # {video key: (n_steps,) step scores}, or 
     if isinstance(dataset, (str, Path)):
         from csum_nb.data import load_h5
         with load_h5(dataset) as ds:
-            return evaluate(scores, ds, split, protocol, proportion, baselines, n_draws, seed) | {"seconds": time.perf_counter() - t0}
+            return evaluate(scores, ds, split, protocol, proportion, baselines, n_draws, seed, references) | {"seconds": time.perf_counter() - t0}
     keys = _split_keys(split, scores, dataset)
     rows, base = _collect_rows(scores, dataset, keys, protocol, proportion, baselines, n_draws, seed)
-    return _result(rows, base, protocol, proportion, n_draws, seed) | {"seconds": time.perf_counter() - t0}
+    if baselines: base |= _named_rows(heuristic_scores(dataset, keys), dataset, keys, protocol, proportion)
+    res = _result(rows, base, protocol, proportion, n_draws, seed)
+    refs, notes = _references(references, dataset, keys); res["notes"] += notes
+    if refs: res["references"] = {n: _mean_row(r) for n, r in _named_rows(refs, dataset, keys, protocol, proportion).items()}
+    return res | {"seconds": time.perf_counter() - t0}
 
 # %% ../nbs/04_metrics.ipynb #64614000
 def format_table(result:dict, # from `evaluate`
                  per_video:bool=True, # include one line per video
                 ) -> str:
-    "A plain-text table of an `evaluate` result: videos, mean, baselines and the protocol labels."
+    "A plain-text table of an `evaluate` result: videos, mean, baselines, references and the protocol labels."
     cols = COLUMNS
-    def line(name, r): return f"{name:<14}" + "".join(f"{r.get(c, float('nan')):>10.3f}" for c in cols)
-    out = [f"{'video':<14}" + "".join(f"{c:>10}" for c in cols)]
+    def line(name, r): return f"{name:<18}" + "".join(f"{r.get(c, float('nan')):>10.3f}" for c in cols)
+    out = [f"{'video':<18}" + "".join(f"{c:>10}" for c in cols)]
     if per_video: out += [line(r["key"], r) for r in result["videos"]]
     out.append("-" * len(out[0]))
     out.append(line(f"mean (n={result['summary']['n_videos']})", result["summary"]))
     for n, r in result.get("baselines", {}).items(): out.append(line(n, r))
+    if result.get("references"):
+        out.append("reference, not a method (e.g. a synthetic set's hidden importance, scored like a model):")
+        out += [line(n, r) for n, r in result["references"].items()]
     out += [f"protocol: {result['protocol']} | F1 over users: {result['f1_reduce']} | budget {result['proportion']:.0%} of frames, 0/1 knapsack over shots",
             f"rank correlation: {result['rank_protocol']}",
             "human = each annotator left out in turn against the others; random = mean over "
             + (f"{result['baselines']['random']['n_draws']} seeded draws" if "random" in result.get("baselines", {}) else "draws")]
+    if "novelty" in result.get("baselines", {}):
+        out.append("feature_norm = L2 norm of each step's feature; novelty = 1 - cos(step feature, dataset mean feature); both use no label and no training")
     out += [f"note: {n}" for n in result.get("notes", [])]
     return "\n".join(out)
 

@@ -8,8 +8,9 @@ import math, json, shutil, hashlib, os, tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
+import h5py
 from scipy import stats, signal
-from .core import cache_dir
+from .core import cache_dir, atomic_write
 from .data import Video, DataError, write_h5, load_h5, validate_video
 from .metrics import knapsack_select
 
@@ -36,6 +37,7 @@ class SynthConfig:
     n_filler_protos:int = 3        # generic scenes shared by all videos (black, talking head, transition)
     n_category_protos:int = 6      # scenes shared within a category / domain
     n_video_protos:int = 3         # scenes only one video has
+    content_radius:float = 1.28    # every prototype and event has norm content_radius*sqrt(latent_dim): kinds differ in direction, not size
     category_spread:float = 0.8    # spread of a category's prototypes around the category centre
     video_spread:float = 1.0       # spread of video-specific prototypes around the category centre
     scene_probs:tuple = (0.3, 0.4, 0.3) # probability of a filler / category / video-specific scene
@@ -46,7 +48,6 @@ class SynthConfig:
     step_noise_sd:float = 0.1      # independent noise per step
     events_per_minute:float = 0.5  # rate of short distinctive events
     event_seconds:tuple = (2.0, 6.0)    # event length, uniform
-    event_scale:float = 1.5        # norm scale of an event's latent (far from everything else)
     # importance (latent informativeness) ranges for filler, category, video-specific, event
     importance_ranges:tuple = ((0.0, 0.15), (0.35, 0.7), (0.5, 0.9), (0.8, 1.0))
     importance_wobble:float = 0.08 # sd of the slow AR(1) variation of importance within a scene
@@ -89,6 +90,7 @@ class SynthConfig:
             raise ValueError(f"SynthConfig.score_hist must be 5 positive shares of the scores 1..5 summing to 1, got {self.score_hist}")
         if self.seg_seconds * self.fps % self.stride: raise ValueError(f"SynthConfig.seg_seconds*fps must be a multiple of stride={self.stride}")
         if not 0 < self.summary_ratio < 1: raise ValueError(f"SynthConfig.summary_ratio must be in (0, 1), got {self.summary_ratio}")
+        if not self.content_radius > 0: raise ValueError(f"SynthConfig.content_radius must be positive, got {self.content_radius}")
 
 # %% ../nbs/02_synthetic.ipynb #a1a7c953
 FILLER, CATEGORY, SPECIFIC, EVENT = 0, 1, 2, 3
@@ -114,21 +116,33 @@ def _ar1(rng:np.random.Generator, shape:tuple, rho:float, sd:float, axis:int=0) 
     y, _ = signal.lfilter([math.sqrt(1 - rho**2) * sd], [1, -rho], np.delete(eps, 0, axis=axis), axis=axis, zi=zi)
     return np.concatenate([x0, y], axis=axis)
 
+# %% ../nbs/02_synthetic.ipynb #9e1bc531
+def _on_shell(p:np.ndarray, cfg:SynthConfig) -> np.ndarray:
+    "`p` (..., L) rescaled along its last axis onto the common content sphere of radius `content_radius * sqrt(latent_dim)`."
+    return p * (cfg.content_radius * math.sqrt(cfg.latent_dim) / np.linalg.norm(p, axis=-1, keepdims=True))
+
+# %% ../nbs/02_synthetic.ipynb #242488bd
+def _relu_size(b:np.ndarray, # (D,) biases
+               sd:float, # sd of every pre-activation around its bias
+              ) -> float:
+    "sqrt(E ||ReLU(g)||^2) for independent g_j ~ N(b_j, sd^2): the typical size of a feature."
+    a = b / sd
+    return float(math.sqrt(((b**2 + sd**2) * stats.norm.cdf(a) + b * sd * stats.norm.pdf(a)).sum()))
+
 # %% ../nbs/02_synthetic.ipynb #2b034288
 def _world(seed:int, cfg:SynthConfig) -> dict:
-    "What every video of a seed shares: feature projection, bias and the filler prototypes."
+    "What every video of a seed shares: feature projection, bias, typical feature size and the filler prototypes."
     rng = _rng(seed, 0)
-    L, D = cfg.latent_dim, cfg.feat_dim
+    L, D, r = cfg.latent_dim, cfg.feat_dim, cfg.content_radius
     W = rng.standard_normal((L, D)) / math.sqrt(L)
-    typical_sd = math.sqrt(1 + cfg.category_spread**2)   # sd of a category prototype's pre-activation
-    b = -stats.norm.ppf(cfg.zero_frac) * typical_sd + 0.3 * rng.standard_normal(D)
-    return dict(W=W, b=b, filler=rng.standard_normal((cfg.n_filler_protos, L)))
+    b = -stats.norm.ppf(cfg.zero_frac) * r + 0.3 * rng.standard_normal(D)   # a prototype's pre-activation has sd r
+    return dict(W=W, b=b, size=_relu_size(b, r), filler=_on_shell(rng.standard_normal((cfg.n_filler_protos, L)), cfg))
 
 # %% ../nbs/02_synthetic.ipynb #2c2a9b76
 def _category_protos(rng:np.random.Generator, cfg:SynthConfig, n_cat:int) -> np.ndarray:
-    "(n_cat, n_category_protos, L) prototypes: a centre per category plus spread."
+    "(n_cat, n_category_protos, L) prototypes on the content sphere: a centre per category plus spread."
     centres = rng.standard_normal((n_cat, 1, cfg.latent_dim))
-    return centres + cfg.category_spread * rng.standard_normal((n_cat, cfg.n_category_protos, cfg.latent_dim))
+    return _on_shell(centres + cfg.category_spread * rng.standard_normal((n_cat, cfg.n_category_protos, cfg.latent_dim)), cfg)
 
 # %% ../nbs/02_synthetic.ipynb #910ab599
 def _scene_plan(rng:np.random.Generator, cfg:SynthConfig, n_steps:int) -> list[tuple[int,int,int,int]]:
@@ -150,7 +164,7 @@ def _paste_events(rng:np.random.Generator, cfg:SynthConfig, n_frames:int, z:np.n
     for _ in range(rng.poisson(cfg.events_per_minute * n_frames / cfg.fps / 60)):
         n = max(1, int(round(rng.uniform(*cfg.event_seconds) * sps)))
         s = int(rng.integers(0, max(1, n_steps - n))); e = min(n_steps, s + n)
-        z[s:e], kind[s:e] = cfg.event_scale * rng.standard_normal(L), EVENT
+        z[s:e], kind[s:e] = _on_shell(rng.standard_normal(L), cfg), EVENT
         imp[s:e] = rng.uniform(*cfg.importance_ranges[EVENT]); bounds.update((s, e))
 
 # %% ../nbs/02_synthetic.ipynb #752079d1
@@ -158,7 +172,7 @@ def _content(rng:np.random.Generator, cfg:SynthConfig, world:dict, cat_protos:np
     "Latent path, importance, kind per step and shot boundaries (steps) of one video."
     L, sps = cfg.latent_dim, cfg.fps / cfg.stride
     n_steps = -(-n_frames // cfg.stride)
-    own = cat_protos.mean(0) + cfg.video_spread * rng.standard_normal((cfg.n_video_protos, L))
+    own = _on_shell(cat_protos.mean(0) + cfg.video_spread * rng.standard_normal((cfg.n_video_protos, L)), cfg)
     protos = (world["filler"], cat_protos, own)
     z = np.empty((n_steps, L)); kind = np.empty(n_steps, np.int8); imp = np.empty(n_steps)
     bounds, max_shot = set(), max(2, int(cfg.max_shot_seconds * sps))
@@ -172,8 +186,11 @@ def _content(rng:np.random.Generator, cfg:SynthConfig, world:dict, cat_protos:np
 
 # %% ../nbs/02_synthetic.ipynb #52857768
 def _features(z:np.ndarray, world:dict, cfg:SynthConfig) -> np.ndarray:
-    "(n_steps, D) float32 non-negative sparse features of a latent path."
+    "(n_steps, D) float32 non-negative sparse features of a latent path; a feature's size follows only its latent's size."
     x = np.maximum(z @ world["W"] + world["b"], 0)
+    size = np.linalg.norm(x, axis=1, keepdims=True)
+    rel = np.linalg.norm(z, axis=1, keepdims=True) / (cfg.content_radius * math.sqrt(cfg.latent_dim))
+    x = x * (world["size"] * rel / np.where(size > 0, size, 1))
     return (np.round(x / cfg.feat_quantum) * cfg.feat_quantum).astype(np.float32)
 
 # %% ../nbs/02_synthetic.ipynb #5539dbb2
@@ -534,11 +551,18 @@ def _replace_dir(tmp:Path, path:Path):
     os.replace(tmp, path)
     if old is not None: shutil.rmtree(old)
 
+# %% ../nbs/02_synthetic.ipynb #cf4e0d52
+def _add_truth(path:Path, truth:dict) -> Path:
+    "Store each video's hidden importance as `latent_importance` (n_steps,) float32 in its group of the eccv16 file `path`."
+    with h5py.File(path, "r+") as f:
+        for k, t in truth.items(): f[k].create_dataset("latent_importance", data=t.importance.astype(np.float32))
+    return path
+
 # %% ../nbs/02_synthetic.ipynb #65a43524
 def _fill_highlights_dir(tmp:Path, vids:dict, truth:dict, cfg:SynthConfig, seed:int):
     "Write labels, `features.h5` and `README.md` of a highlight dataset into the empty folder `tmp`."
     _write_highlight_labels(tmp, vids, truth, cfg, seed)
-    write_h5(tmp/"features.h5", vids)
+    _add_truth(write_h5(tmp/"features.h5", vids), truth)
     umask = os.umask(0); os.umask(umask); os.chmod(tmp, 0o777 & ~umask)   # mkdtemp makes it private (0700)
     (tmp/"README.md").write_text(f"Synthetic YouTube-Highlights-like labels and features (csum_nb.synthetic, seed {seed}).\n"
                                  "Layout as the YouTube Highlights label release; features.h5 in the eccv16 schema, keyed by video id.\n")
@@ -552,7 +576,10 @@ def write_synthetic(kind:str, # "tvsum", "summe" or "highlights"
     "Generate a synthetic dataset and write it to `path` (deterministic for a seed); returns `path`."
     if kind not in SYNTH_KINDS: raise ValueError(f"kind must be one of {SYNTH_KINDS}, got {kind!r}")
     path = Path(path); cfg = _check_cfg(cfg)
-    if kind != "highlights": return write_h5(path, _MAKERS[kind](seed, cfg))
+    if kind != "highlights":
+        vids, truth = _MAKERS[kind](seed, cfg, return_truth=True)
+        with atomic_write(path) as tmp: _add_truth(write_h5(tmp, vids), truth)
+        return path
     vids, truth = make_highlights(seed, cfg, return_truth=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
@@ -575,7 +602,7 @@ def tree_sha256(path:str|Path) -> str:
     return h.hexdigest()
 
 # %% ../nbs/02_synthetic.ipynb #ab684de3
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2   # 1: first release; 2: content on one sphere, feature size independent of content
 
 def default_dataset(kind:str="tvsum", # "tvsum", "summe" or "highlights"
                     seed:int=0, # the one seed

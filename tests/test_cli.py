@@ -67,6 +67,8 @@ def test_eval_beats_random_with_annotator_means(tvsum, tmp_path):
     res = json.loads(csum("eval", "--data", tvsum, "--scores", tmp_path/"gt.h5", "--json").stdout)
     assert res["summary"]["f1"] > res["baselines"]["random"]["f1"]
     assert res["summary"]["tau"] > 0.1
+    assert list(res["baselines"]) == ["random", "uniform", "human", "feature_norm", "novelty"]
+    assert list(res["references"]) == ["latent_importance"]   # the synthetic file stores its hidden importance
 
 def test_highlights_synth_is_deterministic_and_reads_back(tmp_path):
     from csum_nb.data import load_youtube_highlights
