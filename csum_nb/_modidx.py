@@ -296,6 +296,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'csum_nb.topk._fused_slot_sum': ('topk.html#_fused_slot_sum', 'csum_nb/topk.py'),
                               'csum_nb.topk._fused_spread_dot': ('topk.html#_fused_spread_dot', 'csum_nb/topk.py'),
                               'csum_nb.topk._gap_temperature': ('topk.html#_gap_temperature', 'csum_nb/topk.py'),
+                              'csum_nb.topk._i32': ('topk.html#_i32', 'csum_nb/topk.py'),
                               'csum_nb.topk._mix32': ('topk.html#_mix32', 'csum_nb/topk.py'),
                               'csum_nb.topk._noise_blocks': ('topk.html#_noise_blocks', 'csum_nb/topk.py'),
                               'csum_nb.topk._readout': ('topk.html#_readout', 'csum_nb/topk.py'),

@@ -575,23 +575,27 @@ def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
 
 # %% ../nbs/07_topk.ipynb #e5fbfadd
 NOISE_BUDGET = 1 << 22  # perturbed scores (samples x B x T) held at once: 16 MB in float32
-_M32 = 0xFFFFFFFF
+
+def _i32(c:int) -> int: return c - (1 << 32) if c >= 1 << 31 else c   # a 32-bit constant as a signed int32
 
 def _mix32(h:Tensor) -> Tensor:
-    "Integer hash of int64 tensors holding values below 2**32 (xor-shift-multiply rounds; multiplications wrap, the low 32 bits are kept)."
-    h = h ^ (h >> 16); h = (h * 0x7FEB352D) & _M32
-    h = h ^ (h >> 15); h = (h * 0x846CA68B) & _M32
-    return h ^ (h >> 16)
+    "Integer hash of int32 tensors: xor-shift-multiply rounds (int32 products wrap mod 2**32; shifts masked to be logical)."
+    h = h ^ ((h >> 16) & 0xFFFF); h = h * _i32(0x7FEB352D)
+    h = h ^ ((h >> 15) & 0x1FFFF); h = h * _i32(0x846CA68B)
+    return h ^ ((h >> 16) & 0xFFFF)
 
 def position_noise(seed:int, # seed of the noise
-                   m:Tensor, # (c,) sample indices (int64)
+                   m:Tensor, # (c,) sample indices
                    T:int, # number of positions
                    dtype=torch.float32) -> Tensor:
     "Standard normal noise `(c,T)` whose entry `[i,t]` is a fixed function of `(seed, m[i], t)`, on `m`'s device."
-    t = torch.arange(T, device=m.device, dtype=torch.int64)
-    key = _mix32(torch.tensor(seed & _M32, device=m.device) ^ 0x2545F491)
-    u = [(_mix32(_mix32(((t * 0x9E3779B1) & _M32) ^ _mix32((2 * m.unsqueeze(1) + j) ^ key))).double() + 0.5) / 2 ** 32 for j in (0, 1)]
-    return ((-2 * u[0].log()).sqrt() * torch.cos(2 * math.pi * u[1])).to(dtype)
+    key = _mix32(torch.tensor(_i32((seed * 0x9E3779B1 + 0x2545F491) & 0xFFFFFFFF), dtype=torch.int32, device=m.device))
+    t = torch.arange(T, device=m.device, dtype=torch.int32) * _i32(0x9E3779B1)   # positions, spread over the 32 bits
+    mi, cd = m.to(torch.int32).unsqueeze(1), torch.float64 if dtype == torch.float64 else torch.float32
+    def uniform(j):                                                            # 24 bits of stream j as a number in (0,1)
+        h = _mix32(t ^ _mix32((2 * mi + j) ^ key))
+        return (((h >> 8) & 0xFFFFFF).to(cd) + 0.5) / 2 ** 24
+    return ((-2 * uniform(0).log()).sqrt() * torch.cos(2 * math.pi * uniform(1))).to(dtype)  # Box-Muller
 
 def _noise_blocks(seed:int, n:int, T:int, device, dtype, block:int):
     "The `n` noise samples `Z (n,T)` as `(m0, Z (c,T))` blocks of at most `block` samples (the values do not depend on `block`)."
