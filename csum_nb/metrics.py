@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_metrics.ipynb #839aba97
 from __future__ import annotations
-import time, json, warnings, functools
+import time, json, warnings, contextlib
 from contextvars import ContextVar
 from pathlib import Path
 from collections.abc import Mapping, Iterable
@@ -167,7 +167,7 @@ def _degenerate_message(key:str|None, reports) -> str:
     return f"{key or 'video'}: {' and '.join(why)}: F1 = 0 for {n if machine else len(rows)} of {n} users"
 
 # %% ../nbs/04_metrics.ipynb #f88591f3
-_DEGENERATE = ContextVar("_DEGENERATE", default=None)   # a set of reports while `_warn_once_per_video` collects them
+_DEGENERATE = ContextVar("_DEGENERATE", default=None)   # {video key: set of reports} while `_one_warning_per_video` collects them
 
 def _report_degenerate(key:str|None, # video named in the warning
                        machine_empty:bool, # the machine summary selects no frame
@@ -177,7 +177,7 @@ def _report_degenerate(key:str|None, # video named in the warning
     empty = tuple(np.flatnonzero(~U.any(1)).tolist())
     if not (machine_empty or empty): return
     report = (bool(machine_empty), empty, len(U))
-    if (sink := _DEGENERATE.get()) is not None: sink.add(report)
+    if (sink := _DEGENERATE.get()) is not None: sink.setdefault(key, set()).add(report)
     else: warnings.warn(_degenerate_message(key, [report]), DegenerateSummaryWarning, stacklevel=3)
 
 # %% ../nbs/04_metrics.ipynb #af522164
@@ -207,16 +207,13 @@ def f1_users(machine_summary, # (n_frames,) 0/1 predicted summary
     return float(f.mean() if reduce == "avg" else f.max())
 
 # %% ../nbs/04_metrics.ipynb #3046a091
-def _warn_once_per_video(f):
-    "Wrap `f(key, ...)` so that the empty-summary reports of everything it scores become one warning naming `key`."
-    @functools.wraps(f)
-    def _f(key, *args, **kwargs):
-        tok = _DEGENERATE.set(set())
-        try: out = f(key, *args, **kwargs)
-        finally: reports = _DEGENERATE.get(); _DEGENERATE.reset(tok)
-        if reports: warnings.warn(_degenerate_message(key, reports), DegenerateSummaryWarning, stacklevel=2)
-        return out
-    return _f
+@contextlib.contextmanager
+def _one_warning_per_video():
+    "Collect the empty-summary reports made inside the block by video key; then one warning per video."
+    tok = _DEGENERATE.set({})
+    try: yield
+    finally: reports = _DEGENERATE.get(); _DEGENERATE.reset(tok)
+    for key, reps in reports.items(): warnings.warn(_degenerate_message(key, reps), DegenerateSummaryWarning, stacklevel=3)
 
 # %% ../nbs/04_metrics.ipynb #4479e769
 class Annotators:
@@ -572,6 +569,7 @@ def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for 
                  v, # a `csum_nb.data.Video`
                  protocol:str, proportion:float,
                  ann=None, # `_annotators(v, protocol)`, when already prepared
+                 key:str|None=None, # the video's key, named in warnings
                 ) -> dict:
     "Mean over the P predictions of every column for one video."
     red = PROTOCOLS[protocol]["reduce"]
@@ -579,7 +577,7 @@ def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for 
     out = {c: [] for c in COLUMNS}
     for s in preds:
         summ = keyshot_summary(s, v.change_points, v.n_frames, v.n_frame_per_seg, v.picks, proportion)
-        p, r, f = f1_per_user(summ, v.user_summary)
+        p, r, f = f1_per_user(summ, v.user_summary, key)
         i = int(np.argmax(f))
         for c, x in zip(("f1", "precision", "recall"), (f, p, r)): out[c].append(x.mean() if red == "avg" else x[i])
         out["selected"].append(summ.mean())
@@ -587,11 +585,11 @@ def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for 
     return {c: float(np.mean(x)) for c, x in out.items()}
 
 # %% ../nbs/04_metrics.ipynb #add31a77
-def _human_row(v, protocol:str, ann=None) -> dict:
+def _human_row(v, protocol:str, ann=None, key:str|None=None) -> dict:
     "Leave-one-out agreement of the annotators of one video, in the same columns."
     red = PROTOCOLS[protocol]["reduce"]; A, A_step = ann or _annotators(v, protocol)
     row = dict.fromkeys(COLUMNS, np.nan)
-    row["precision"], row["recall"], row["f1"] = (float(x.mean()) for x in human_loo_f1(v.user_summary, red, with_pr=True))
+    row["precision"], row["recall"], row["f1"] = (float(x.mean()) for x in human_loo_f1(v.user_summary, red, with_pr=True, key=key))
     row["selected"] = float(np.asarray(v.user_summary).mean())
     if A is not None and A.n_users > 1:
         row["tau"], row["rho"] = (float(human_loo_rank(A, m).mean()) for m in ("kendall", "spearman"))
@@ -625,18 +623,17 @@ def _split_keys(split, scores:Mapping, dataset) -> list[str]:
     return keys
 
 # %% ../nbs/04_metrics.ipynb #bc700543
-@_warn_once_per_video
 def _video_rows(k:str, s:np.ndarray, v, protocol:str, proportion:float,
                 baselines:bool, n_draws:int, rng:np.random.Generator) -> tuple[dict, dict]:
     "The row of video `k` (step scores `s`) and, if asked, its random / uniform / human rows."
     if len(s) != len(v.picks): raise ValueError(f"scores[{k!r}] has {len(s)} steps but video {k} has n_steps = {len(v.picks)}")
     ann = _annotators(v, protocol)
-    row = {"key": k, "n_frames": int(v.n_frames), "n_steps": len(s), **_score_video(s[None], v, protocol, proportion, ann)}
+    row = {"key": k, "n_frames": int(v.n_frames), "n_steps": len(s), **_score_video(s[None], v, protocol, proportion, ann, k)}
     if not baselines: return row, {}
     draws = np.stack([random_scores(len(s), rng) for _ in range(n_draws)])
-    return row, {"random": _score_video(draws, v, protocol, proportion, ann),
-                 "uniform": _score_video(uniform_scores(len(s))[None], v, protocol, proportion, ann),
-                 "human": _human_row(v, protocol, ann)}
+    return row, {"random": _score_video(draws, v, protocol, proportion, ann, k),
+                 "uniform": _score_video(uniform_scores(len(s))[None], v, protocol, proportion, ann, k),
+                 "human": _human_row(v, protocol, ann, k)}
 
 # %% ../nbs/04_metrics.ipynb #a2c3a1b3
 def _collect_rows(scores:Mapping, dataset, keys:list[str], protocol:str, proportion:float,
@@ -671,7 +668,7 @@ def _named_rows(sets:Mapping, # {row name: {key: (n_steps,) step scores}}
             if k not in sc: raise KeyError(f"{n}: no scores for video {k}")
             s = _vec(sc[k], f"{n}[{k!r}]")
             if len(s) != len(v.picks): raise ValueError(f"{n}[{k!r}] has {len(s)} steps but video {k} has n_steps = {len(v.picks)}")
-            out[n].append(_score_video(s[None], v, protocol, proportion, ann))
+            out[n].append(_score_video(s[None], v, protocol, proportion, ann, k))
     return out
 
 # %% ../nbs/04_metrics.ipynb #ec31baed
@@ -729,11 +726,12 @@ def evaluate(scores:Mapping|str|Path, # {video key: (n_steps,) step scores}, or 
         with load_h5(dataset) as ds:
             return evaluate(scores, ds, split, protocol, proportion, baselines, n_draws, seed, references) | {"seconds": time.perf_counter() - t0}
     keys = _split_keys(split, scores, dataset)
-    rows, base = _collect_rows(scores, dataset, keys, protocol, proportion, baselines, n_draws, seed)
-    if baselines: base |= _named_rows(heuristic_scores(dataset, keys), dataset, keys, protocol, proportion)
-    res = _result(rows, base, protocol, proportion, n_draws, seed)
-    refs, notes = _references(references, dataset, keys); res["notes"] += notes
-    if refs: res["references"] = {n: _mean_row(r) for n, r in _named_rows(refs, dataset, keys, protocol, proportion).items()}
+    with _one_warning_per_video():
+        rows, base = _collect_rows(scores, dataset, keys, protocol, proportion, baselines, n_draws, seed)
+        if baselines: base |= _named_rows(heuristic_scores(dataset, keys), dataset, keys, protocol, proportion)
+        res = _result(rows, base, protocol, proportion, n_draws, seed)
+        refs, notes = _references(references, dataset, keys); res["notes"] += notes
+        if refs: res["references"] = {n: _mean_row(r) for n, r in _named_rows(refs, dataset, keys, protocol, proportion).items()}
     return res | {"seconds": time.perf_counter() - t0}
 
 # %% ../nbs/04_metrics.ipynb #64614000
