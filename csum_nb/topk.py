@@ -150,7 +150,7 @@ def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
 
 # %% ../nbs/07_topk.ipynb #106ce9cc
 class _Tournament(torch.autograd.Function):
-    "`_sh_rank_weights(ss, nv, k, tau, pairing)` with a closed-form backward; `nv_min` = smallest number of valid clips."
+    "The rank weights of the tournament (`_sh_rank_weights`, the reference definition in the notebook) with a closed-form backward; `nv_min` = smallest number of valid clips."
     @staticmethod
     def forward(ctx, ss, tau, nv, k, pairing, nv_min):
         B, L = ss.shape
@@ -203,7 +203,7 @@ class _Tournament(torch.autograd.Function):
 def _sh_tournament(ss:Tensor, nv:Tensor, k:int, tau:Tensor, pairing:str='split',
                    nv_min:int|None=None, # smallest entry of `nv`, when the caller already knows it (saves a device sync)
                   ) -> Tensor:
-    "Weight `(B,L)` with which each rank reaches its slot: `_sh_rank_weights` with the closed-form backward."
+    "Weight `(B,L)` with which each rank reaches its slot (as `_sh_rank_weights` of the notebook defines it), with the closed-form backward."
     if nv_min is None: nv_min = int(nv.min()) if nv.numel() else 0
     return _Tournament.apply(ss, tau, nv, k, pairing, nv_min)
 
