@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from fastcore.basics import patch
-from .requirements import check_features
+from .batch import check_features
 
 # %% auto #0
 __all__ = ['ZHANG_INIT', 'DPP_EPS', 'VASNET_SCALE', 'VASNET_LN_EPS', 'MSVA_APERTURE', 'MSVA_HIDDEN', 'BACKBONES',

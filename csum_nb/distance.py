@@ -8,18 +8,20 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from .requirements import check_features, masked_mean
+from .batch import (BatchError, describe, check_tensor, check_device, check_padded, check_features, check_values,
+                           feature_checks, _masked_mean)
 
 # %% auto #0
 __all__ = ['NORMALIZE', 'mean_distance', 'window_mask', 'flat_windows', 'sequence_embedding', 'dist_n', 'WindowProjector',
            'order_by_position']
 
 # %% ../nbs/06_distance.ipynb #85c52b13
-def _check_pair(x:Tensor, y:Tensor, x_mask, y_mask):
-    "Validate two padded batches that are compared item by item; return their masks."
-    xm, ym = check_features(x, x_mask, "x", "x_mask"), check_features(y, y_mask, "y", "y_mask")
+def _check_pair(x:Tensor, y:Tensor, x_mask, y_mask) -> tuple[Tensor, Tensor]:
+    "Check the structure of two padded batches that are compared item by item (no read of the device); return their masks."
+    xm, ym = check_padded(x, x_mask, "x", "x_mask"), check_padded(y, y_mask, "y", "y_mask")
     if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[2]:
-        raise ValueError(f"x {tuple(x.shape)} and y {tuple(y.shape)} must agree in batch size B and feature size D")
+        raise BatchError(f"x {tuple(x.shape)} and y {tuple(y.shape)} must agree in batch size B and feature size D")
+    check_device(y, x.device, "y", "x")
     return xm, ym
 
 # %% ../nbs/06_distance.ipynb #b8ed44a9
@@ -30,7 +32,8 @@ def mean_distance(x:Tensor, # (B,t,D) first sequences (e.g. summaries)
                  ) -> Tensor:
     "Eq. 3: scalar product of the time-averaged clips of `x` and `y`, `(B,)`."
     xm, ym = _check_pair(x, y, x_mask, y_mask)
-    return (masked_mean(x, xm) * masked_mean(y, ym)).sum(-1)
+    check_values(*feature_checks(x, xm, "x", "x_mask"), *feature_checks(y, ym, "y", "y_mask"))
+    return (_masked_mean(x, xm) * _masked_mean(y, ym)).sum(-1)
 
 # %% ../nbs/06_distance.ipynb #febe37c7
 def _check_n(n) -> int:
@@ -42,24 +45,26 @@ def window_mask(mask:Tensor, # (B,T) bool, valid clips
                 n:int, # window length
                ) -> Tensor:
     "`(B,T-n+1)` bool: True where all `n` clips of the window starting there are valid (`(B,0)` if T < n)."
-    n = _check_n(n)
-    if not isinstance(mask, Tensor) or mask.ndim != 2 or mask.dtype != torch.bool:
-        raise ValueError(f"mask must be a (B,T) bool tensor, got {getattr(mask, 'dtype', type(mask).__name__)} {tuple(getattr(mask, 'shape', ()))}")
+    n = _check_n(n); check_tensor(mask, "mask", "(B,T)", "bool")
     B, T = mask.shape
     if T < n: return mask.new_zeros(B, 0)
     return mask.unfold(1, n, 1).all(-1)
 
 # %% ../nbs/06_distance.ipynb #8c3b6358
+def _flat_windows(x:Tensor, mask:Tensor, n:int) -> tuple[Tensor, Tensor]:
+    "`flat_windows` of a checked batch."
+    B, T, D = x.shape
+    if T < n: return x.new_zeros(B, 0, n * D), mask.new_zeros(B, 0)
+    xs = torch.where(mask[..., None], x, x.new_zeros(()))
+    return xs.unfold(1, n, 1).transpose(2, 3).reshape(B, T - n + 1, n * D), window_mask(mask, n)
+
 def flat_windows(x:Tensor, # (B,T,D) clip features
                  n:int, # window length
                  mask:Tensor|None=None, # (B,T) bool, valid clips
                 ) -> tuple[Tensor, Tensor]:
     "All windows of `n` consecutive clips, flattened: `(B,T-n+1,n*D)`, and their validity `(B,T-n+1)`."
-    n, mask = _check_n(n), check_features(x, mask)
-    B, T, D = x.shape
-    if T < n: return x.new_zeros(B, 0, n * D), mask.new_zeros(B, 0)
-    xs = torch.where(mask[..., None], x, x.new_zeros(()))
-    return xs.unfold(1, n, 1).transpose(2, 3).reshape(B, T - n + 1, n * D), window_mask(mask, n)
+    n = _check_n(n)
+    return _flat_windows(x, check_features(x, mask), n)
 
 # %% ../nbs/06_distance.ipynb #b148ee7c
 NORMALIZE = ("none", "window", "mean", "both")  # where `sequence_embedding` may L2-normalise
@@ -84,18 +89,45 @@ def _resolve_n(h:nn.Module|None, n:int|None) -> int:
     if n is None: raise ValueError("give the window length n or a projector h")
     return n
 
+# %% ../nbs/06_distance.ipynb #25baab4a
+def _embedding_options(h:nn.Module|None, n:int|None, normalize:str, short:str) -> int:
+    "Check the options of `sequence_embedding` (no tensor involved); return the window length."
+    n = _check_n(_resolve_n(h, n))
+    if normalize not in NORMALIZE: raise ValueError(f"normalize must be one of {NORMALIZE}, got {normalize!r}")
+    if short not in ("error", "pad"): raise ValueError(f"short must be 'error' or 'pad', got {short!r}")
+    return n
+
 # %% ../nbs/06_distance.ipynb #62e8d939
-def _embed_short(e:Tensor, cnt:Tensor, x:Tensor, mask:Tensor, n:int, phi, normalize:str, short:str) -> Tensor:
-    "Replace the rows of `e` whose sequence has no valid window (`cnt == 0`), or raise for `short='error'`."
-    bad = (cnt == 0).nonzero().flatten().tolist()
-    if short == "error":
-        raise ValueError(f"batch item(s) {bad} have no window of n={n} consecutive valid clips "
-                         f"(valid lengths {mask.sum(1)[bad].tolist()}); use a smaller n or short='pad'")
-    wp = phi(_pad_window(x, mask, n), None)[0][:, 0]  # (B,E): the single padded window
+def _window_check(mask:Tensor, # (B,T) bool, checked mask of the sequences to embed
+                  n:int, short:str, # window length and the policy for sequences without a window
+                  who:str, # the argument named in the error (the mask, or the sequences when no mask was given)
+                 ) -> tuple:
+    "The check, for `check_values`, that every sequence has a window of `n` consecutive valid clips; with short='pad' it only marks the ones without."
+    msg = lambda bad: (f"{who} has no window of n={n} consecutive valid clips in batch item(s) {bad} "
+                       f"(valid clips: {mask.sum(1)[bad].tolist()}); use a smaller n or short='pad'")
+    return ~window_mask(mask, n).any(1), (msg if short == "error" else None)
+
+# %% ../nbs/06_distance.ipynb #77e3706d
+def _embed_short(e:Tensor, no_window:Tensor, x:Tensor, mask:Tensor, n:int, phi, normalize:str) -> Tensor:
+    "Replace the rows of `e` whose sequence has no valid window (`no_window`, `(B,)`) by the embedding of its single zero-filled window."
+    wp = phi(_pad_window(x, mask, n), torch.ones(x.shape[0], n, dtype=torch.bool, device=x.device))[0][:, 0]  # (B,E)
     if normalize in ("window", "both"): wp = F.normalize(wp, dim=-1)
-    return torch.where((cnt == 0)[:, None], wp, e)
+    return torch.where(no_window[:, None], wp, e)
 
 # %% ../nbs/06_distance.ipynb #850e91eb
+def _sequence_embedding(x:Tensor, mask:Tensor, h:nn.Module|None, n:int, normalize:str,
+                        pad_short:bool, # some sequence has no valid window: embed it as its zero-filled window (short='pad')
+                       ) -> Tensor:
+    "e_n of a checked batch, `(B,E)`."
+    phi = (lambda z, m: _flat_windows(z, m, n)) if h is None else getattr(h, "embed_windows", h)
+    w, wm = phi(x, mask)  # (B,W,E), (B,W)
+    if normalize in ("window", "both"): w = F.normalize(w, dim=-1)
+    cnt = wm.sum(1)
+    e = torch.where(wm[..., None], w, w.new_zeros(())).sum(1) / cnt.clamp_min(1)[:, None].to(w.dtype)
+    if pad_short: e = _embed_short(e, cnt == 0, x, mask, n, phi, normalize)
+    return F.normalize(e, dim=-1) if normalize in ("mean", "both") else e
+
+# %% ../nbs/06_distance.ipynb #94316e07
 def sequence_embedding(x:Tensor, # (B,T,D) clip features
                        mask:Tensor|None=None, # (B,T) bool, valid clips
                        h:nn.Module|None=None, # window projector (e.g. `WindowProjector`); None = identity on flattened windows
@@ -104,16 +136,10 @@ def sequence_embedding(x:Tensor, # (B,T,D) clip features
                        short:str="error", # sequences with no valid window: "error" or "pad" (see above)
                       ) -> Tensor:
     "e_n: the mean embedding of all valid windows of `n` consecutive clips of each sequence, `(B,E)`."
-    n, mask = _check_n(_resolve_n(h, n)), check_features(x, mask)
-    if normalize not in NORMALIZE: raise ValueError(f"normalize must be one of {NORMALIZE}, got {normalize!r}")
-    if short not in ("error", "pad"): raise ValueError(f"short must be 'error' or 'pad', got {short!r}")
-    phi = (lambda z, m: flat_windows(z, n, m)) if h is None else h
-    w, wm = phi(x, mask)  # (B,W,E), (B,W)
-    if normalize in ("window", "both"): w = F.normalize(w, dim=-1)
-    cnt = wm.sum(1)
-    e = torch.where(wm[..., None], w, w.new_zeros(())).sum(1) / cnt.clamp_min(1)[:, None].to(w.dtype)
-    if (cnt == 0).any(): e = _embed_short(e, cnt, x, mask, n, phi, normalize, short)
-    return F.normalize(e, dim=-1) if normalize in ("mean", "both") else e
+    n = _embedding_options(h, n, normalize, short)
+    m = check_padded(x, mask)
+    *_, short_items = check_values(*feature_checks(x, m), _window_check(m, n, short, "x" if mask is None else "mask"))
+    return _sequence_embedding(x, m, h, n, normalize, any(short_items))
 
 # %% ../nbs/06_distance.ipynb #f5097d4f
 def dist_n(x:Tensor, # (B,t,D) first sequences (e.g. ordered summaries)
@@ -127,8 +153,12 @@ def dist_n(x:Tensor, # (B,t,D) first sequences (e.g. ordered summaries)
           ) -> Tensor:
     "Eq. 4: expected similarity of a random n-clip sub-video of `x` and one of `y`, via mean window embeddings, `(B,)`."
     xm, ym = _check_pair(x, y, x_mask, y_mask)
-    ex = sequence_embedding(x, xm, h, n, normalize, short)
-    ey = sequence_embedding(y, ym, h, n, normalize, short)
+    n = _embedding_options(h, n, normalize, short)
+    _, _, _, _, short_x, short_y = check_values(*feature_checks(x, xm, "x", "x_mask"), *feature_checks(y, ym, "y", "y_mask"),
+                                                _window_check(xm, n, short, "x" if x_mask is None else "x_mask"),
+                                                _window_check(ym, n, short, "y" if y_mask is None else "y_mask"))
+    ex = _sequence_embedding(x, xm, h, n, normalize, any(short_x))
+    ey = _sequence_embedding(y, ym, h, n, normalize, any(short_y))
     return (ex * ey).sum(-1)
 
 # %% ../nbs/06_distance.ipynb #565eafc1
@@ -150,9 +180,14 @@ class WindowProjector(nn.Module):
     def forward(self, x:Tensor, # (B,T,D) clip features
                 mask:Tensor|None=None, # (B,T) bool, valid clips
                ) -> tuple[Tensor, Tensor]:
-        "Window embeddings `(B,T-n+1,E)` and their validity `(B,T-n+1)`."
-        mask = check_features(x, mask)
-        if x.shape[-1] != self.d_in: raise ValueError(f"x has D={x.shape[-1]} but the projector expects d_in={self.d_in}")
+        "Window embeddings `(B,T-n+1,E)` and their validity `(B,T-n+1)`, after checking the batch."
+        return self.embed_windows(x, check_features(x, mask))
+
+    def embed_windows(self, x:Tensor, # (B,T,D) clip features of a checked batch
+                      mask:Tensor, # (B,T) bool, the checked mask
+                     ) -> tuple[Tensor, Tensor]:
+        "`forward` for a batch that is checked already: no check of its values, no read of the device."
+        if x.shape[-1] != self.d_in: raise BatchError(f"x has D={x.shape[-1]} but the projector expects d_in={self.d_in}")
         B, T, _ = x.shape
         if T < self.n: return x.new_zeros(B, 0, self.d_out), mask.new_zeros(B, 0)
         xs = torch.where(mask[..., None], x, x.new_zeros(()))
@@ -164,8 +199,8 @@ def order_by_position(summary:Tensor, # (B,k,D) selected clips, in slot order
                       P:Tensor, # (B,k,T) selection weights that produced them
                      ) -> tuple[Tensor, Tensor]:
     "Sort the `k` summary slots by their soft positions `P @ arange(T)`; returns the reordered `(summary, P)`."
-    if summary.ndim != 3 or P.ndim != 3 or summary.shape[:2] != P.shape[:2]:
-        raise ValueError(f"summary (B,k,D) and P (B,k,T) must agree in B and k, got {tuple(summary.shape)} and {tuple(P.shape)}")
+    if not (isinstance(summary, Tensor) and isinstance(P, Tensor)) or summary.ndim != 3 or P.ndim != 3 or summary.shape[:2] != P.shape[:2]:
+        raise BatchError(f"summary (B,k,D) and P (B,k,T) must agree in B and k, got {describe(summary)} and {describe(P)}")
     with torch.no_grad():
         Pf = P.to(torch.promote_types(P.dtype, torch.float32))  # bf16 cannot tell positions apart above 256
         t = torch.arange(P.shape[-1], device=P.device, dtype=Pf.dtype)

@@ -9,8 +9,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 import math
-from .requirements import check_features
-from .distance import sequence_embedding, order_by_position
+from .batch import BatchError, describe, check_tensor, check_device, check_mask, check_values, feature_checks, nonfinite_items
+from .distance import sequence_embedding, order_by_position, _embedding_options, _window_check, _sequence_embedding
 
 # %% auto #0
 __all__ = ['DEFAULT_TAU', 'csum_loss', 'csum_loss_from_selection']
@@ -19,22 +19,35 @@ __all__ = ['DEFAULT_TAU', 'csum_loss', 'csum_loss_from_selection']
 DEFAULT_TAU = 0.05  # chosen by the normalisation/temperature experiment of the distance notebook
 
 # %% ../nbs/08_loss.ipynb #6842be97
-def _check_loss_args(video_emb:Tensor, summary_emb:Tensor, tau, valid:Tensor|None) -> Tensor:
-    "Validate the arguments of `csum_loss`; return the `(B,)` bool mask of real batch items."
-    if not (isinstance(video_emb, Tensor) and isinstance(summary_emb, Tensor)) or video_emb.ndim != 2 or video_emb.shape != summary_emb.shape:
-        raise ValueError(f"video_emb and summary_emb must both be (B,E) of the same shape, got "
-                         f"{tuple(getattr(video_emb, 'shape', ()))} and {tuple(getattr(summary_emb, 'shape', ()))}")
-    if not (tau > 0 and math.isfinite(float(tau))): raise ValueError(f"tau must be > 0 and finite, got {tau}")
-    B = video_emb.shape[0]
-    if valid is None: valid = torch.ones(B, dtype=torch.bool, device=video_emb.device)
-    if not isinstance(valid, Tensor) or valid.shape != (B,) or valid.dtype != torch.bool:
-        raise ValueError(f"valid must be a (B,)=({B},) bool tensor, got {getattr(valid, 'dtype', type(valid).__name__)} {tuple(getattr(valid, 'shape', ()))}")
-    flags = torch.stack([valid, (~torch.isfinite(video_emb.detach())).any(1) & valid,
-                         (~torch.isfinite(summary_emb.detach())).any(1) & valid]).tolist()
-    if sum(flags[0]) < 2: raise ValueError(f"valid marks {sum(flags[0])} batch item(s); the loss needs at least 2 (it has no negatives otherwise)")
-    for name, bad in (("video_emb", flags[1]), ("summary_emb", flags[2])):
-        if any(bad): raise ValueError(f"{name} has NaN or infinite values in valid batch item(s) {[i for i, b in enumerate(bad) if b]}")
+def _check_valid(valid:Tensor|None, B:int, device:torch.device, like:str) -> Tensor:
+    "The `(B,)` bool mask of real batch items (all True for None), after checking a given one's shape, dtype and device."
+    if valid is None: return torch.ones(B, dtype=torch.bool, device=device)
+    if not isinstance(valid, Tensor) or tuple(valid.shape) != (B,):
+        raise BatchError(f"valid must have shape (B,)=({B},) to match {like}, got {describe(valid)}")
+    check_tensor(valid, "valid", "(B,)", "bool"); check_device(valid, device, "valid", like)
     return valid
+
+def _check_tau(tau):
+    "Raise unless the temperature of Eq. 1 is a positive finite number."
+    if not (tau > 0 and math.isfinite(float(tau))): raise ValueError(f"tau must be > 0 and finite, got {tau}")
+
+def _check_loss_args(video_emb:Tensor, summary_emb:Tensor, tau, valid:Tensor|None) -> Tensor:
+    "Check the structure of `csum_loss`'s arguments (no read of the device); return the `(B,)` bool mask of real batch items."
+    check_tensor(video_emb, "video_emb", "(B,E)"); check_tensor(summary_emb, "summary_emb", "(B,E)")
+    if video_emb.shape != summary_emb.shape:
+        raise BatchError(f"video_emb and summary_emb must both be (B,E) of the same shape, got {tuple(video_emb.shape)} and {tuple(summary_emb.shape)}")
+    check_device(summary_emb, video_emb.device, "summary_emb", "video_emb")
+    _check_tau(tau)
+    return _check_valid(valid, video_emb.shape[0], video_emb.device, "video_emb")
+
+# %% ../nbs/08_loss.ipynb #e03eb24d
+def _check_embeddings(video_emb:Tensor, summary_emb:Tensor, valid:Tensor, # checked (B,E), (B,E) and (B,)
+                      names=("video_emb", "summary_emb"), # what the caller calls the two embeddings
+                     ):
+    "The value checks of the loss, in one read of the device: at least two real items, finite embeddings for them."
+    n_valid, *_ = check_values((valid, None), *[((~torch.isfinite(e.detach())).any(1) & valid, f"{name} has NaN or infinite values")
+                                                for e, name in zip((video_emb, summary_emb), names)])
+    if sum(n_valid) < 2: raise BatchError(f"valid marks {sum(n_valid)} batch item(s); the loss needs at least 2 (it has no negatives otherwise)")
 
 # %% ../nbs/08_loss.ipynb #84923d3c
 def _anchor_terms(logits:Tensor, # (2B,2B) scaled similarities
@@ -48,17 +61,13 @@ def _anchor_terms(logits:Tensor, # (2B,2B) scaled similarities
     neg = logits.masked_fill(drop | F.one_hot(target, logits.shape[1]).bool(), float("-inf"))
     return neg.logsumexp(1) - pos
 
-# %% ../nbs/08_loss.ipynb #b8a263b6
-def csum_loss(video_emb:Tensor, # (B,E) one embedding per video
-              summary_emb:Tensor, # (B,E) one embedding per summary, row i belongs to video i
-              tau:float=DEFAULT_TAU, # temperature τ of Eq. 1
-              valid:Tensor|None=None, # (B,) bool, False for padded batch items (left out entirely)
-              include_positive:bool=True, # softmax form (SimCLR); False = negatives-only denominator
-              reduction:str="mean", # "mean" over valid anchors, "sum" (Eq. 1 as written) or "none" (2B,)
-             ) -> Tensor:
-    "Eq. 1 / NT-Xent over the 2B video and summary embeddings; positives are (video_i, summary_i) both ways."
+# %% ../nbs/08_loss.ipynb #d11bb452
+def _check_reduction(reduction:str):
+    "Raise unless `reduction` is one that `csum_loss` knows."
     if reduction not in ("mean", "sum", "none"): raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    valid = _check_loss_args(video_emb, summary_emb, tau, valid)
+
+def _nt_xent(video_emb:Tensor, summary_emb:Tensor, tau:float, valid:Tensor, include_positive:bool=True, reduction:str="mean") -> Tensor:
+    "`csum_loss` of checked embeddings."
     B, dev = video_emb.shape[0], video_emb.device
     keep = lambda e: torch.where(valid[:, None], e, e.new_zeros(()))  # invalid items may hold NaN: keep it out of backward too
     z = torch.cat([keep(video_emb), keep(summary_emb)])  # (2B,E)
@@ -71,24 +80,39 @@ def csum_loss(video_emb:Tensor, # (B,E) one embedding per video
     if reduction == "none": return per
     return per.sum() / v2.sum() if reduction == "mean" else per.sum()
 
+# %% ../nbs/08_loss.ipynb #b8a263b6
+def csum_loss(video_emb:Tensor, # (B,E) one embedding per video
+              summary_emb:Tensor, # (B,E) one embedding per summary, row i belongs to video i
+              tau:float=DEFAULT_TAU, # temperature τ of Eq. 1
+              valid:Tensor|None=None, # (B,) bool, False for padded batch items (left out entirely)
+              include_positive:bool=True, # softmax form (SimCLR); False = negatives-only denominator
+              reduction:str="mean", # "mean" over valid anchors, "sum" (Eq. 1 as written) or "none" (2B,)
+             ) -> Tensor:
+    "Eq. 1 / NT-Xent over the 2B video and summary embeddings; positives are (video_i, summary_i) both ways."
+    _check_reduction(reduction)
+    valid = _check_loss_args(video_emb, summary_emb, tau, valid)
+    _check_embeddings(video_emb, summary_emb, valid)
+    return _nt_xent(video_emb, summary_emb, tau, valid, include_positive, reduction)
+
 # %% ../nbs/08_loss.ipynb #0a301f7b
 def _check_selection(x:Tensor, P:Tensor, mask:Tensor|None, valid:Tensor|None, summary:Tensor|None):
-    "Validate the inputs of `csum_loss_from_selection`; zero out padded batch items; return `(x, P, mask, summary)`."
-    if not isinstance(x, Tensor) or x.ndim != 3: raise ValueError(f"x must be a (B,T,D) tensor, got shape {tuple(getattr(x, 'shape', ()))}")
+    "Check the structure of the inputs of `csum_loss_from_selection` (no read of the device); zero out padded batch items; return `(x, P, mask, valid, summary)`."
+    check_tensor(x, "x")
     if not isinstance(P, Tensor) or P.ndim != 3 or P.shape[0] != x.shape[0] or P.shape[2] != x.shape[1]:
-        raise ValueError(f"P must be (B,k,T) with B,T={tuple(x.shape[:2])} taken from x, got {tuple(getattr(P, 'shape', ()))}")
-    if summary is not None and (not isinstance(summary, Tensor) or summary.shape != (*P.shape[:2], x.shape[2])):
-        raise ValueError(f"summary must be (B,k,D)={(*P.shape[:2], x.shape[2])} to match P and x, got {tuple(getattr(summary, 'shape', ()))}")
-    if valid is not None:
-        if not isinstance(valid, Tensor) or valid.shape != (x.shape[0],) or valid.dtype != torch.bool:
-            raise ValueError(f"valid must be a (B,)=({x.shape[0]},) bool tensor, got {getattr(valid, 'dtype', type(valid).__name__)} {tuple(getattr(valid, 'shape', ()))}")
-        keep = valid[:, None, None]  # padded batch items: zeros everywhere, all clips "valid"
-        x, P = torch.where(keep, x, x.new_zeros(())), torch.where(keep, P, P.new_zeros(()))
-        if summary is not None: summary = torch.where(keep, summary, summary.new_zeros(()))
-        if isinstance(mask, Tensor) and mask.dtype == torch.bool and mask.shape == x.shape[:2]: mask = mask | ~valid[:, None]
-    mask = check_features(x, mask)
-    if not torch.isfinite(P.detach()).all(): raise ValueError("P has NaN or infinite values")
-    return x, P, mask, summary
+        raise BatchError(f"P must be (B,k,T) with B,T={tuple(x.shape[:2])} taken from x, got {describe(P)}")
+    check_tensor(P, "P", "(B,k,T)"); check_device(P, x.device, "P", "x")
+    if summary is not None:
+        if not isinstance(summary, Tensor) or summary.shape != (*P.shape[:2], x.shape[2]):
+            raise BatchError(f"summary must be (B,k,D)={(*P.shape[:2], x.shape[2])} to match P and x, got {describe(summary)}")
+        check_tensor(summary, "summary", "(B,k,D)"); check_device(summary, x.device, "summary", "x")
+    B, T = x.shape[:2]
+    mask = check_mask(mask, B, T, x.device)
+    if valid is None: return x, P, mask, _check_valid(None, B, x.device, "x"), summary
+    valid = _check_valid(valid, B, x.device, "x")
+    keep = valid[:, None, None]  # padded batch items: zeros everywhere, all clips valid
+    x, P = torch.where(keep, x, x.new_zeros(())), torch.where(keep, P, P.new_zeros(()))
+    if summary is not None: summary = torch.where(keep, summary, summary.new_zeros(()))
+    return x, P, mask | ~valid[:, None], valid, summary
 
 # %% ../nbs/08_loss.ipynb #ff355219
 def csum_loss_from_selection(x:Tensor, # (B,T,D) clip features of the videos
@@ -103,9 +127,17 @@ def csum_loss_from_selection(x:Tensor, # (B,T,D) clip features of the videos
                              **kwargs, # passed to `csum_loss` (include_positive, reduction)
                             ) -> Tensor:
     "Summary `P @ x` -> time order -> dist_n embeddings of videos and summaries through `h` -> Eq. 1."
-    x, P, mask, summary = _check_selection(x, P, mask, valid, summary)
+    n = _embedding_options(h, None, normalize, short); _check_tau(tau); _check_reduction(kwargs.get("reduction", "mean"))
+    x, P, mask, valid, summary = _check_selection(x, P, mask, valid, summary)
+    sname = "summary" if summary is not None else "the summary P @ x"
     if summary is None: summary = P @ torch.where(mask[..., None], x, x.new_zeros(()))
+    sm = torch.ones(summary.shape[:2], dtype=torch.bool, device=x.device)  # every slot of a summary is a clip
+    *_, short_x, _, short_s = check_values(
+        *feature_checks(x, mask), (~torch.isfinite(P.detach()).flatten(1).all(1), "P has NaN or infinite values"),
+        _window_check(mask, n, short, "mask"), (nonfinite_items(summary, sm), f"{sname} has NaN or infinite values"),
+        _window_check(sm, n, short, sname))
     summary, P = order_by_position(summary, P)
-    ev = sequence_embedding(x, mask, h, normalize=normalize, short=short)
-    es = sequence_embedding(summary, None, h, normalize=normalize, short=short)
-    return csum_loss(ev, es, tau, valid, **kwargs)
+    ev = _sequence_embedding(x, mask, h, n, normalize, any(short_x))
+    es = _sequence_embedding(summary, sm, h, n, normalize, any(short_s))
+    _check_embeddings(ev, es, valid, ("the video embeddings h(x)", "the summary embeddings h(summary)"))
+    return _nt_xent(ev, es, tau, valid, **kwargs)

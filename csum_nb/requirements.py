@@ -7,47 +7,27 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from .batch import (BatchError, describe, check_tensor, check_device, check_mask, check_padded, check_features,
+                           check_values, feature_checks, nonfinite_items, _masked_mean)
 
 # %% auto #0
-__all__ = ['check_features', 'masked_mean', 'representativeness', 'coverage', 'effective_clips', 'sparsity', 'diversity',
-           'summary_requirements']
-
-# %% ../nbs/05_requirements.ipynb #206e0e36
-def check_features(x:Tensor, # (B,T,D) clip features
-                   mask:Tensor|None=None, # (B,T) bool, True = valid clip; None = all valid
-                   name:str="x", # how the features are called in error messages
-                   mask_name:str="mask", # how the mask is called in error messages
-                  ) -> Tensor:
-    "Validate a padded batch `(B,T,D)` and its mask; return the `(B,T)` bool mask (all True if `mask` is None)."
-    if not isinstance(x, Tensor) or x.ndim != 3:
-        raise ValueError(f"{name} must be a (B,T,D) tensor, got shape {tuple(getattr(x, 'shape', ()))}")
-    B, T, _ = x.shape
-    if mask is None: mask = torch.ones(B, T, dtype=torch.bool, device=x.device)
-    elif not isinstance(mask, Tensor) or mask.shape != (B, T):
-        raise ValueError(f"{mask_name} must have shape (B,T)={(B, T)} to match {name}, got {tuple(getattr(mask, 'shape', ()))}")
-    elif mask.dtype != torch.bool: raise TypeError(f"{mask_name} must be a bool tensor, got {mask.dtype}")
-    bad_val = (~torch.isfinite(x.detach()) & mask[..., None]).any(2).any(1)
-    empty, nonfinite = torch.stack([~mask.any(1), bad_val]).tolist() if B else ([], [])
-    if any(empty): raise ValueError(f"{mask_name} has no valid clip for batch item(s) {[i for i, e in enumerate(empty) if e]} of {name}")
-    if any(nonfinite): raise ValueError(f"{name} has NaN or infinite values at valid positions in batch item(s) {[i for i, e in enumerate(nonfinite) if e]}")
-    return mask
-
-# %% ../nbs/05_requirements.ipynb #8a6489b9
-def masked_mean(x:Tensor, # (B,T,D) clip features
-                mask:Tensor|None=None, # (B,T) bool, True = valid clip
-               ) -> Tensor:
-    "Time-average of the valid clips of each sequence, `(B,D)`."
-    mask = check_features(x, mask)
-    xs = torch.where(mask[..., None], x, x.new_zeros(()))
-    return xs.sum(1) / mask.sum(1, keepdim=True).to(x.dtype)
+__all__ = ['representativeness', 'coverage', 'effective_clips', 'sparsity', 'diversity', 'summary_requirements']
 
 # %% ../nbs/05_requirements.ipynb #7f105b6f
 def _check_summary(x:Tensor, summary:Tensor, summary_mask:Tensor|None) -> Tensor:
-    "Validate `summary (B,k,D)` against `x (B,T,D)`; return the `(B,k)` summary mask."
-    sm = check_features(summary, summary_mask, "summary", "summary_mask")
+    "Check the structure of `summary (B,k,D)` against `x (B,T,D)`; return the `(B,k)` summary mask."
+    sm = check_padded(summary, summary_mask, "summary", "summary_mask")
     if summary.shape[0] != x.shape[0] or summary.shape[2] != x.shape[2]:
-        raise ValueError(f"summary {tuple(summary.shape)} must match x {tuple(x.shape)} in batch size and feature size")
+        raise BatchError(f"summary {tuple(summary.shape)} must match x {tuple(x.shape)} in batch size and feature size")
+    check_device(summary, x.device, "summary", "x")
     return sm
+
+# %% ../nbs/05_requirements.ipynb #25b6e454
+def _check_video_summary(x:Tensor, mask:Tensor|None, summary:Tensor, summary_mask:Tensor|None) -> tuple[Tensor, Tensor]:
+    "Check videos and their summaries, structure then values (one read of the device); return both masks."
+    m = check_padded(x, mask); sm = _check_summary(x, summary, summary_mask)
+    check_values(*feature_checks(x, m), *feature_checks(summary, sm, "summary", "summary_mask"))
+    return m, sm
 
 # %% ../nbs/05_requirements.ipynb #1c6c52c2
 def representativeness(x:Tensor, # (B,T,D) video clip features
@@ -56,39 +36,54 @@ def representativeness(x:Tensor, # (B,T,D) video clip features
                        summary_mask:Tensor|None=None, # (B,k) bool, valid summary slots
                       ) -> Tensor:
     "Cosine between the mean summary clip and the mean video clip, `(B,)`."
-    sm = _check_summary(x, summary, summary_mask)
-    return F.cosine_similarity(masked_mean(summary, sm), masked_mean(x, mask), dim=-1)
+    m, sm = _check_video_summary(x, mask, summary, summary_mask)
+    return F.cosine_similarity(_masked_mean(summary, sm), _masked_mean(x, m), dim=-1)
 
 # %% ../nbs/05_requirements.ipynb #ccc0ad1e
+def _coverage(x:Tensor, summary:Tensor, mask:Tensor, sm:Tensor) -> Tensor:
+    "`coverage` of a checked batch (`mask`, `sm`: the checked video and summary masks)."
+    sim = F.normalize(x, dim=-1) @ F.normalize(summary, dim=-1).transpose(1, 2)  # (B,T,k)
+    best = sim.masked_fill(~sm[:, None, :], float("-inf")).amax(-1)  # (B,T)
+    return torch.where(mask, best, best.new_zeros(())).sum(1) / mask.sum(1).to(x.dtype)
+
 def coverage(x:Tensor, # (B,T,D) video clip features
              summary:Tensor, # (B,k,D) summary clip features
              mask:Tensor|None=None, # (B,T) bool, valid video clips
              summary_mask:Tensor|None=None, # (B,k) bool, valid summary slots
             ) -> Tensor:
     "Mean over valid video clips of the cosine to their most similar summary clip, `(B,)`."
-    mask = check_features(x, mask)
-    sm = _check_summary(x, summary, summary_mask)
-    sim = F.normalize(x, dim=-1) @ F.normalize(summary, dim=-1).transpose(1, 2)  # (B,T,k)
-    best = sim.masked_fill(~sm[:, None, :], float("-inf")).amax(-1)  # (B,T)
-    return torch.where(mask, best, best.new_zeros(())).sum(1) / mask.sum(1).to(x.dtype)
+    return _coverage(x, summary, *_check_video_summary(x, mask, summary, summary_mask))
+
+# %% ../nbs/05_requirements.ipynb #4f37f30f
+def _check_P(P:Tensor, mask:Tensor|None) -> Tensor:
+    "Check the structure of selection weights `P (B,k,T)` and of the video mask; return the `(B,T)` mask."
+    check_tensor(P, "P", "(B,k,T)")
+    return check_mask(mask, P.shape[0], P.shape[2], P.device, "mask", "P")
+
+# %% ../nbs/05_requirements.ipynb #5b7c4e62
+def _selection_checks(P:Tensor, mask:Tensor) -> list[tuple]:
+    "The value checks of a selection, for `check_values`: those of a padded batch, no negative weight, some mass on the valid clips."
+    Pd = P.detach()
+    mass = torch.where(mask, Pd.sum(1), Pd.new_zeros(())).sum(1)  # (B,) mass on the valid clips
+    return [*feature_checks(Pd.transpose(1, 2), mask, "P"), ((Pd < 0).flatten(1).any(1), "P must be non-negative, got negative weights"),
+            (mass <= 0, "P puts no mass on the valid clips")]
 
 # %% ../nbs/05_requirements.ipynb #54b37b89
+def _effective_clips(P:Tensor, mask:Tensor, kind:str) -> Tensor:
+    "`effective_clips` of a checked selection."
+    m = torch.where(mask, P.sum(1), P.new_zeros(()))  # (B,T) column mass
+    p = m / m.sum(1, keepdim=True)
+    return torch.special.entr(p).sum(1).exp() if kind == "entropy" else 1 / p.square().sum(1)
+
 def effective_clips(P:Tensor, # (B,k,T) selection weights, row j = how summary slot j mixes the clips
                     mask:Tensor|None=None, # (B,T) bool, valid clips; padded columns are ignored
                     kind:str="entropy", # "entropy" (perplexity) or "participation" (inverse Simpson index)
                    ) -> Tensor:
     "Effective number of distinct clips a selection uses, from the column mass of `P`, `(B,)`."
-    if not isinstance(P, Tensor) or P.ndim != 3:
-        raise ValueError(f"P must be a (B,k,T) tensor, got shape {tuple(getattr(P, 'shape', ()))}")
-    mask = check_features(P.transpose(1, 2), mask, "P (as (B,T,k))")
-    if (P.detach() < 0).any(): raise ValueError("P must be non-negative")
-    m = torch.where(mask, P.sum(1), P.new_zeros(()))  # (B,T) column mass
-    tot = m.sum(1, keepdim=True)
-    if (tot.detach() <= 0).any(): raise ValueError("P puts no mass on the valid clips of some batch item")
-    p = m / tot
-    if kind == "entropy": return torch.special.entr(p).sum(1).exp()
-    if kind == "participation": return 1 / p.square().sum(1)
-    raise ValueError(f"kind must be 'entropy' or 'participation', got {kind!r}")
+    if kind not in ("entropy", "participation"): raise ValueError(f"kind must be 'entropy' or 'participation', got {kind!r}")
+    mask = _check_P(P, mask)
+    check_values(*_selection_checks(P, mask))
+    return _effective_clips(P, mask, kind)
 
 # %% ../nbs/05_requirements.ipynb #dcc6a502
 def sparsity(P:Tensor, # (B,k,T) selection weights
@@ -101,11 +96,8 @@ def sparsity(P:Tensor, # (B,k,T) selection weights
     return 1 - n_eff / torch.as_tensor(t, dtype=P.dtype, device=P.device)
 
 # %% ../nbs/05_requirements.ipynb #c9f72d50
-def diversity(summary:Tensor, # (B,k,D) summary clip features
-              summary_mask:Tensor|None=None, # (B,k) bool, valid summary slots
-             ) -> Tensor:
-    "Mean pairwise cosine distance between distinct valid summary clips, `(B,)` (0 with fewer than 2 clips)."
-    sm = check_features(summary, summary_mask, "summary", "summary_mask")
+def _diversity(summary:Tensor, sm:Tensor) -> Tensor:
+    "`diversity` of a checked batch of summaries (`sm`: the checked summary mask)."
     z = F.normalize(summary, dim=-1)
     dist = 1 - z @ z.transpose(1, 2)  # (B,k,k)
     k = summary.shape[1]
@@ -114,6 +106,12 @@ def diversity(summary:Tensor, # (B,k,D) summary clip features
     tot = torch.where(pair, dist, dist.new_zeros(())).sum((1, 2))
     return tot / n.clamp_min(1).to(summary.dtype)
 
+def diversity(summary:Tensor, # (B,k,D) summary clip features
+              summary_mask:Tensor|None=None, # (B,k) bool, valid summary slots
+             ) -> Tensor:
+    "Mean pairwise cosine distance between distinct valid summary clips, `(B,)` (0 with fewer than 2 clips)."
+    return _diversity(summary, check_features(summary, summary_mask, "summary", "summary_mask"))
+
 # %% ../nbs/05_requirements.ipynb #b1b4ccd9
 def summary_requirements(x:Tensor, # (B,T,D) video clip features
                          P:Tensor, # (B,k,T) selection weights
@@ -121,9 +119,15 @@ def summary_requirements(x:Tensor, # (B,T,D) video clip features
                          summary:Tensor|None=None, # (B,k,D) summary; default `P @ x`
                         ) -> dict[str, Tensor]:
     "Representativeness, coverage, effective clips, sparsity and diversity of a batch of selections."
-    mask = check_features(x, mask)
-    if P.ndim != 3 or P.shape[0] != x.shape[0] or P.shape[2] != x.shape[1]:
-        raise ValueError(f"P must have shape (B,k,T) with B,T={x.shape[0], x.shape[1]} from x, got {tuple(P.shape)}")
-    if summary is None: summary = P @ torch.where(mask[..., None], x, x.new_zeros(()))
-    return dict(representativeness=representativeness(x, summary, mask), coverage=coverage(x, summary, mask),
-                effective_clips=effective_clips(P, mask), sparsity=sparsity(P, mask), diversity=diversity(summary))
+    m = check_padded(x, mask); check_tensor(P, "P", "(B,k,T)")
+    if P.shape[0] != x.shape[0] or P.shape[2] != x.shape[1]:
+        raise BatchError(f"P must have shape (B,k,T) with B,T={x.shape[0], x.shape[1]} from x, got {describe(P)}")
+    check_device(P, x.device, "P", "x")
+    if summary is None: summary, sname = P @ torch.where(m[..., None], x, x.new_zeros(())), "the summary P @ x"
+    else: _check_summary(x, summary, None); sname = "summary"
+    sm = torch.ones(summary.shape[:2], dtype=torch.bool, device=x.device)
+    check_values(*feature_checks(x, m), *_selection_checks(P, m), (nonfinite_items(summary, sm), f"{sname} has NaN or infinite values"))
+    n_eff = _effective_clips(P, m, "entropy")
+    return dict(representativeness=F.cosine_similarity(_masked_mean(summary, sm), _masked_mean(x, m), dim=-1),
+                coverage=_coverage(x, summary, m, sm), effective_clips=n_eff, sparsity=1 - n_eff / m.sum(1).to(P.dtype),
+                diversity=_diversity(summary, sm))

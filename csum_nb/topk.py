@@ -4,27 +4,18 @@
 
 # %% ../nbs/07_topk.ipynb #5cde0c19
 from __future__ import annotations
-import math, operator, os, warnings
+import math, operator, warnings
+from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from .batch import BatchError, describe, check_tensor, check_scores, check_mask, check_values, nonfinite_items
+from .topk_fused import _SlotSum, _first_order_only
 
 # %% auto #0
 __all__ = ['SHARPNESS', 'NOISE_BUDGET', 'TOPK_SELECTORS', 'hard_topk', 'relaxed_max', 'topk_temperature',
            'successive_halving_topk', 'topk_feature_error', 'softmax_topk', 'sinkhorn_topk', 'position_noise',
            'perturbed_topk']
-
-# %% ../nbs/07_topk.ipynb #42ce7320
-def _check_features_scores(x:Tensor, s:Tensor):
-    "Raise unless `x` is a float `(B,T,D)` tensor and `s` a float `(B,T)` tensor on the same device."
-    if not isinstance(x, Tensor) or x.ndim != 3:
-        raise ValueError(f"x must be a (B,T,D) tensor of clip features, got shape {tuple(getattr(x, 'shape', ()))}")
-    B, T, _ = x.shape
-    if not isinstance(s, Tensor) or tuple(s.shape) != (B, T):
-        raise ValueError(f"s must have shape (B,T)={(B, T)} to match x, got {tuple(getattr(s, 'shape', ()))}")
-    if not (x.is_floating_point() and s.is_floating_point()):
-        raise TypeError(f"x and s must be floating point, got {x.dtype} and {s.dtype}")
-    if s.device != x.device: raise ValueError(f"s is on {s.device} but x is on {x.device}")
 
 # %% ../nbs/07_topk.ipynb #b260544d
 def _check_k(k) -> int:
@@ -34,37 +25,48 @@ def _check_k(k) -> int:
     if k < 1: raise ValueError(f"k must be a positive integer, got k={k}")
     return k
 
-# %% ../nbs/07_topk.ipynb #4670d205
-def _check_mask(mask:Tensor|None, x:Tensor) -> Tensor:
-    "The `(B,T)` bool mask to use for features `x` (all True for None), after checking a given one."
-    B, T, _ = x.shape
-    if mask is None: return torch.ones(B, T, dtype=torch.bool, device=x.device)
-    if not isinstance(mask, Tensor) or tuple(mask.shape) != (B, T):
-        raise ValueError(f"mask must have shape (B,T)={(B, T)} to match x, got {tuple(getattr(mask, 'shape', ()))}")
-    if mask.dtype != torch.bool: raise TypeError(f"mask must be a bool tensor, got {mask.dtype}")
-    if mask.device != x.device: raise ValueError(f"mask is on {mask.device} but x is on {x.device}")
-    return mask
+# %% ../nbs/07_topk.ipynb #4de9af06
+def _check_positive(v, name:str, allow_zero:bool=False):
+    "Raise unless `v` is a finite positive number (or zero when allowed)."
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and (v >= 0 if allow_zero else v > 0)
+    if not ok: raise ValueError(f"{name} must be a {'non-negative' if allow_zero else 'positive'} finite number, got {v!r}")
+
+# %% ../nbs/07_topk.ipynb #170e1ff0
+def _fixed_tau(tau, B:int, dtype, device, name:str="tau") -> Tensor:
+    "A user-given temperature (number, or tensor of B values) as a `(B,1)` tensor without gradient; a tensor's values are checked by `_check_topk_args`."
+    if isinstance(tau, Tensor):
+        if tau.numel() != B or tau.ndim > 2: raise BatchError(f"{name} must be a number or hold one value per video ({B}), got {describe(tau)}")
+        return tau.detach().to(device=device, dtype=dtype).reshape(B, 1)
+    _check_positive(tau, name)
+    return torch.full((B, 1), float(tau), dtype=dtype, device=device)
 
 # %% ../nbs/07_topk.ipynb #24cc22da
-def _check_topk_args(x:Tensor, # (B,T,D) clip features
+class _TopkArgs(NamedTuple):
+    "What the gate returns: the mask, the number of valid clips per video (`(B,)` on the device and as a list), a fixed temperature `(B,1)` or None."
+    mask: Tensor
+    nv: Tensor
+    n: list
+    tau: Tensor|None
+
+def _check_topk_args(x:Tensor|None, # (B,T,D) clip features; None for a function of the scores alone
                      s:Tensor, # (B,T) clip scores
                      k:int, # number of clips to select
                      mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                     counts:bool=False, # also return the numbers of valid clips as a Python list
-                    ) -> tuple:
-    "Validate a selector's arguments; return the `(B,T)` bool mask and the `(B,)` number of valid clips (and their list)."
-    _check_features_scores(x, s)
-    B = x.shape[0]; k = _check_k(k); mask = _check_mask(mask, x)
+                     tau=None, # a temperature given by the caller (number or one per video), or None
+                     tau_name:str="tau", # what the caller calls it
+                    ) -> _TopkArgs:
+    "Check a selector's arguments with one read of the device."
+    if x is None: B, T = check_tensor(s, "s", "(B,T)").shape; dev = s.device
+    else: B, T = check_tensor(x, "x").shape[:2]; dev = x.device; check_scores(s, B, T, dev)
+    k = _check_k(k); mask = check_mask(mask, B, T, dev, "mask", "s" if x is None else "x")
+    t = None if tau is None else _fixed_tau(tau, B, torch.promote_types(s.dtype, torch.float32), dev, tau_name)
     nv = mask.sum(1)
-    bad = (~torch.isfinite(s) & mask).any(1)
-    stats = torch.cat([nv, bad.long()]).tolist() if B else []
-    n, nonfinite = stats[:B], stats[B:]
-    if 0 in n: raise ValueError(f"mask has no valid clip in row(s) {[i for i, v in enumerate(n) if v == 0]}")
-    if B and k > min(n):
-        i = min(range(B), key=n.__getitem__)
-        raise ValueError(f"k={k} exceeds the number of valid clips ({n[i]} in row {i} of x/mask)")
-    if any(nonfinite): raise ValueError(f"s has NaN or infinite scores at valid positions in row(s) {[i for i, v in enumerate(nonfinite) if v]}")
-    return (mask, nv, n) if counts else (mask, nv)
+    checks = [(nv, None), (nv == 0, "mask has no valid clip"),
+              (nv < k, lambda bad: f"k={k} exceeds the number of valid clips in batch item(s) {bad} (valid clips: {nv[bad].tolist()})"),
+              (nonfinite_items(s, mask), "s has NaN or infinite values at valid positions")]
+    if t is not None:
+        checks.append((~(torch.isfinite(t) & (t > 0))[:, 0], lambda bad: f"{tau_name} must be positive and finite, got {t[bad, 0].tolist()} in batch item(s) {bad}"))
+    return _TopkArgs(mask, nv, check_values(*checks)[0], t)
 
 # %% ../nbs/07_topk.ipynb #852e66b8
 def hard_topk(x:Tensor, # (B,T,D) clip features
@@ -73,7 +75,7 @@ def hard_topk(x:Tensor, # (B,T,D) clip features
               mask:Tensor|None=None, # (B,T) bool, True = valid clip
              ) -> tuple[Tensor, Tensor]:
     "Exact top-k: `(summary (B,k,D), P (B,k,T))`, P one-hot, rows by decreasing score; no gradient to `s`."
-    mask, _ = _check_topk_args(x, s, k, mask)
+    mask = _check_topk_args(x, s, k, mask).mask
     idx = s.detach().masked_fill(~mask, -math.inf).topk(k, dim=1).indices  # (B,k)
     summary = x.gather(1, idx.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
     P = x.new_zeros(x.shape[0], k, x.shape[1]).scatter_(2, idx.unsqueeze(-1), 1.0)
@@ -88,7 +90,7 @@ def relaxed_max(x:Tensor, # (B,T,D) clip features
     "Eq. 6: `(x_max (B,D), w (B,T))` with `w = softmax(alpha*s)` over valid clips and `x_max = sum_j w_j x_j`."
     if not (isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and math.isfinite(alpha) and alpha > 0):
         raise ValueError(f"alpha must be a positive finite number, got {alpha!r}")
-    mask, _ = _check_topk_args(x, s, 1, mask)
+    mask = _check_topk_args(x, s, 1, mask).mask
     cd = torch.promote_types(s.dtype, torch.float32)
     w = torch.softmax((alpha * s.to(cd)).masked_fill(~mask, -math.inf), dim=1)
     return torch.einsum('bt,btd->bd', w.to(x.dtype), x), w
@@ -121,10 +123,12 @@ def _gap_temperature(ss:Tensor, # (B,L) scores sorted in decreasing order, valid
     return t if not tau_floor else torch.maximum(t, tau_floor * _valid_std(ss, valid, nv))
 
 # %% ../nbs/07_topk.ipynb #4de9af05
-def _check_positive(v, name:str, allow_zero:bool=False):
-    "Raise unless `v` is a finite positive number (or zero when allowed)."
-    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and (v >= 0 if allow_zero else v > 0)
-    if not ok: raise ValueError(f"{name} must be a {'non-negative' if allow_zero else 'positive'} finite number, got {v!r}")
+def _adaptive_tau(s:Tensor, a:_TopkArgs, k:int, sharpness:float, stride:int|None, tau_floor:float) -> Tensor:
+    "`topk_temperature` of scores whose batch the gate has checked (`a`); the options are checked here."
+    _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
+    cd = torch.promote_types(s.dtype, torch.float32)
+    ss = s.detach().to(cd).masked_fill(~a.mask, -math.inf).sort(dim=1, descending=True).values
+    return _gap_temperature(ss, a.nv, k, sharpness, stride, tau_floor)
 
 def topk_temperature(s:Tensor, # (B,T) clip scores
                      k:int, # number of clips to select
@@ -134,53 +138,7 @@ def topk_temperature(s:Tensor, # (B,T) clip scores
                      tau_floor:float=0., # lower bound as a fraction of the std of the valid scores (0 = none)
                     ) -> Tensor:
     "Score-adaptive temperature `(B,1)`, without gradient: the smallest positive gap between a top-k score and the score `stride` ranks below it, over `sharpness`."
-    _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
-    if not isinstance(s, Tensor) or s.ndim != 2: raise ValueError(f"s must be a (B,T) tensor of scores, got shape {tuple(getattr(s, 'shape', ()))}")
-    mask, nv = _check_topk_args(s.unsqueeze(-1), s, k, mask)
-    cd = torch.promote_types(s.dtype, torch.float32)
-    ss = s.detach().to(cd).masked_fill(~mask, -math.inf).sort(dim=1, descending=True).values
-    return _gap_temperature(ss, nv, k, sharpness, stride, tau_floor)
-
-# %% ../nbs/07_topk.ipynb #170e1ff0
-def _fixed_tau(tau, B:int, dtype, device, name:str="tau") -> Tensor:
-    "A user-given temperature (number, or tensor of B values) as a `(B,1)` tensor without gradient, after checking it."
-    if isinstance(tau, Tensor):
-        if tau.numel() != B or tau.ndim > 2: raise ValueError(f"{name} must be a number or hold one value per video ({B}), got shape {tuple(tau.shape)}")
-        t = tau.detach().to(device=device, dtype=dtype).reshape(B, 1)
-        if not (torch.isfinite(t).all() and (t > 0).all()): raise ValueError(f"{name} must be positive and finite, got {t.flatten().tolist()}")
-        return t
-    _check_positive(tau, name)
-    return torch.full((B, 1), float(tau), dtype=dtype, device=device)
-
-# %% ../nbs/07_topk.ipynb #f7fcde1e
-def _sh_round(cur:Tensor, # (B,2n) current entry scores, sorted
-              n:int, nv:Tensor, # (B,) number of valid clips
-              tau:Tensor, # (B,1) temperature
-              pairing:str='split',
-             ) -> tuple[Tensor, Tensor]:
-    "Pair weights `(B,n)` of one round (entry p against p+n or 2n-1-p) and the `(B,n)` merged scores."
-    a, b, pos_b = cur[:, :n], cur[:, n:], torch.arange(n, 2 * n, device=cur.device)
-    if pairing == 'fold': b, pos_b = b.flip(-1), pos_b.flip(-1)
-    live = pos_b < nv.unsqueeze(1)  # the second entry holds at least one valid clip
-    w = torch.where(live, torch.sigmoid((a - b) / tau), 1.0)
-    return w, w * a + (1 - w) * b
-
-# %% ../nbs/07_topk.ipynb #4923abd2
-def _sh_rank_weights(ss:Tensor, # (B,L) scores in decreasing order, valid ones first, L = k*2**m
-                     nv:Tensor, # (B,) number of valid clips
-                     k:int, tau:Tensor, # (B,1) temperature
-                     pairing:str='split', # 'split' (p vs p+n) or 'fold' (p vs 2n-1-p)
-                    ) -> Tensor:
-    "Weight `(B,L)` with which each rank reaches its slot after the tournament (see `_sh_slot_of_rank`)."
-    ws, n, cur = [], ss.shape[1] // 2, ss
-    while n >= k:
-        w, cur = _sh_round(cur, n, nv, tau, pairing)
-        ws.append(w); n //= 2
-    W = torch.ones_like(ss[:, :k])
-    for w in reversed(ws):  # walk back down the tree: winners keep W*w, losers get W*(1-w)
-        lose = W * (1 - w)
-        W = torch.cat([W * w, lose.flip(-1) if pairing == 'fold' else lose], 1)
-    return W
+    return _adaptive_tau(s, _check_topk_args(None, s, k, mask), k, sharpness, stride, tau_floor)
 
 # %% ../nbs/07_topk.ipynb #263c3c8e
 def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
@@ -190,16 +148,9 @@ def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
     while sl.numel() < L: sl = torch.cat([sl, sl.flip(0)])
     return sl
 
-# %% ../nbs/07_topk.ipynb #b9e560c3
-def _first_order_only():
-    "Raise inside a hand-written backward that is asked to build a graph (`create_graph=True`): its result would lack second-order terms."
-    if torch.is_grad_enabled():
-        raise RuntimeError("successive_halving_topk has first-order gradients only: create_graph=True (second derivatives, "
-                           "gradient penalties) is not supported through it")
-
 # %% ../nbs/07_topk.ipynb #106ce9cc
 class _Tournament(torch.autograd.Function):
-    "`_sh_rank_weights(ss, nv, k, tau, pairing)` with a closed-form backward; `nv_min` = smallest number of valid clips."
+    "The rank weights of the tournament (`_sh_rank_weights`, the reference definition in the notebook) with a closed-form backward; `nv_min` = smallest number of valid clips."
     @staticmethod
     def forward(ctx, ss, tau, nv, k, pairing, nv_min):
         B, L = ss.shape
@@ -252,137 +203,17 @@ class _Tournament(torch.autograd.Function):
 def _sh_tournament(ss:Tensor, nv:Tensor, k:int, tau:Tensor, pairing:str='split',
                    nv_min:int|None=None, # smallest entry of `nv`, when the caller already knows it (saves a device sync)
                   ) -> Tensor:
-    "Weight `(B,L)` with which each rank reaches its slot: `_sh_rank_weights` with the closed-form backward."
+    "Weight `(B,L)` with which each rank reaches its slot (as `_sh_rank_weights` of the notebook defines it), with the closed-form backward."
     if nv_min is None: nv_min = int(nv.min()) if nv.numel() else 0
     return _Tournament.apply(ss, tau, nv, k, pairing, nv_min)
 
-# %% ../nbs/07_topk.ipynb #b9317b14
-def _rowwise_dot(g:Tensor, x:Tensor, idx:Tensor, bag:Tensor) -> Tensor:
-    "`<g[bag_e], x[idx_e]>` for every entry e, in chunks (the fallback for the fused kernel)."
-    out = torch.empty(idx.shape[0], dtype=x.dtype, device=x.device)
-    for a in range(0, idx.shape[0], 1 << 16):
-        out[a:a + (1 << 16)] = (x[idx[a:a + (1 << 16)]] * g[bag[a:a + (1 << 16)]]).sum(-1)
-    return out
-
-# %% ../nbs/07_topk.ipynb #0adb754f
-def _bag_weight_grad(g:Tensor, x:Tensor, idx:Tensor, off:Tensor, bag:Tensor) -> Tensor:
-    "`<g[bag_e], x[idx_e]>` for every entry e: PyTorch's fused per-sample-weight backward, else `_rowwise_dot`."
-    try: return torch.ops.aten._embedding_bag_per_sample_weights_backward(g, x, idx, off, bag, 0, -1)
-    except (AttributeError, RuntimeError): return _rowwise_dot(g, x, idx, bag)
-
-# %% ../nbs/07_topk.ipynb #051dab1a
-def _batch_slot(item_slot:Tensor, k:int) -> Tensor:
-    "`(B*T,)` row of each clip's slot in the flattened `(B*k, D)` summary."
-    B = item_slot.shape[0]
-    return (item_slot + torch.arange(B, device=item_slot.device).view(B, 1) * k).reshape(-1)
-
-def _sub_bags(n_bags:int, G:int, device) -> tuple[int, int, Tensor]:
-    "Split each of `n_bags` bags of `G` entries into `S` sub-bags of `sub <= 256` entries: `(sub, S, offsets)`."
-    sub = min(G, 256); S = G // sub
-    return sub, S, torch.arange(n_bags * S, device=device) * sub
-
-# %% ../nbs/07_topk.ipynb #5eaf3325
-def _spread_to_clips(g:Tensor, # (B,k,D) gradient of the summary
-                     item_slot:Tensor, item_w:Tensor, # (B,T) slot and weight of each clip
-                    ) -> Tensor:
-    "`(B,T,D)` gradient of the features: row i is `item_w[i] * g[slot_i]` (a row gather, then an in-place scale)."
-    B, k, D = g.shape
-    return g.reshape(B * k, D).index_select(0, _batch_slot(item_slot, k)).mul_(item_w.reshape(-1, 1).to(g.dtype)).view(B, item_slot.shape[1], D)
-
-# %% ../nbs/07_topk.ipynb #46dbb4ec
-try: import triton, triton.language as tl
-except ImportError: triton = None
-
-def _use_triton(x:Tensor) -> bool:
-    "Whether the fused GPU kernels serve `x`: a CUDA tensor of 32 or 16 bits, Triton importable, `CSUM_NO_TRITON` not 1."
-    return (triton is not None and x.is_cuda and x.dtype in (torch.float32, torch.float16, torch.bfloat16)
-            and x.numel() > 0 and os.environ.get('CSUM_NO_TRITON', '0') != '1')
-
-# %% ../nbs/07_topk.ipynb #ad8c0ca0
-if triton is not None:
-    @triton.jit
-    def _bag_sum_kernel(x_ptr, idx_ptr, w_ptr, out_ptr, D: tl.constexpr, SUB: tl.constexpr, BLOCK_D: tl.constexpr):
-        "out[bag, d-block] = sum over the SUB entries of `bag` of w[e] * x[idx[e], d-block]."
-        bag = tl.program_id(0); d = tl.program_id(1) * BLOCK_D + tl.arange(0, BLOCK_D); dm = d < D
-        e = bag * SUB + tl.arange(0, SUB)
-        rows = tl.load(idx_ptr + e).to(tl.int64)
-        tile = tl.load(x_ptr + rows[:, None] * D + d[None, :], mask=dm[None, :], other=0.).to(tl.float32)
-        tl.store(out_ptr + bag.to(tl.int64) * D + d, tl.sum(tile * tl.load(w_ptr + e)[:, None], axis=0), mask=dm)
-
-    @triton.jit
-    def _spread_dot_kernel(x_ptr, g_ptr, col_ptr, w_ptr, gx_ptr, gw_ptr, D: tl.constexpr, BLOCK_D: tl.constexpr,
-                           WANT_GX: tl.constexpr, WANT_GW: tl.constexpr):
-        "For row i: gx[i] = w[i] * g[col[i]] and gw[i] = <x[i], g[col[i]]>, in one pass."
-        row = tl.program_id(0).to(tl.int64)
-        c = tl.load(col_ptr + row).to(tl.int64); w = tl.load(w_ptr + row).to(tl.float32)
-        acc = tl.zeros([BLOCK_D], dtype=tl.float32)
-        for d0 in range(0, D, BLOCK_D):
-            d = d0 + tl.arange(0, BLOCK_D); m = d < D
-            gv = tl.load(g_ptr + c * D + d, mask=m, other=0.)
-            if WANT_GX: tl.store(gx_ptr + row * D + d, (gv.to(tl.float32) * w).to(gx_ptr.dtype.element_ty), mask=m)
-            if WANT_GW: acc += tl.load(x_ptr + row * D + d, mask=m, other=0.).to(tl.float32) * gv.to(tl.float32)
-        if WANT_GW: tl.store(gw_ptr + row, tl.sum(acc, axis=0))
-
-# %% ../nbs/07_topk.ipynb #f0ec75ee
-def _fused_slot_sum(xf:Tensor, # (R,D) contiguous rows
-                    flat:Tensor, # (E,) row of each entry, entries grouped by slot (E = n_slots * G)
-                    w:Tensor, # (E,) weight of each entry
-                    n_slots:int) -> Tensor:
-    "`(n_slots, D)` weighted sums of the rows of each slot's entries (Triton, CUDA only)."
-    E, D = flat.numel(), xf.shape[1]; G = E // n_slots; sub = min(G, 64)  # G is a power of two
-    part = torch.empty(E // sub, D, device=xf.device, dtype=torch.float32)
-    with torch.cuda.device(xf.device):                                # Triton launches on the current device
-        _bag_sum_kernel[(E // sub, triton.cdiv(D, 128))](xf, flat, w.float().contiguous(), part, D, SUB=sub, BLOCK_D=128)
-    return part.view(n_slots, G // sub, D).sum(1).to(xf.dtype)
-
-def _fused_spread_dot(xf:Tensor|None, # (R,D) contiguous rows; only read for `gw` (None when it is not wanted)
-                      gf:Tensor, # (n_slots,D) gradient of the summary
-                      col:Tensor, # (R,) slot of each row
-                      w:Tensor, # (R,) weight of each row
-                      want_gx:bool, want_gw:bool) -> tuple[Tensor|None, Tensor|None]:
-    "`(gx (R,D), gw (R,) float32)` with `gx[i] = w[i] * gf[col[i]]`, `gw[i] = <xf[i], gf[col[i]]>` (Triton, CUDA only)."
-    R, D = col.numel(), gf.shape[1]; gf = gf.contiguous()
-    gx = gf.new_empty(R, D) if want_gx else None
-    gw = torch.empty(R, device=gf.device, dtype=torch.float32) if want_gw else None
-    with torch.cuda.device(gf.device):                                # Triton launches on the current device
-        _spread_dot_kernel[(R,)](gf if xf is None else xf, gf, col, w.to(gf.dtype).contiguous(), gf if gx is None else gx,
-                                 w if gw is None else gw, D, BLOCK_D=min(1024, triton.next_power_of_2(D)), WANT_GX=want_gx, WANT_GW=want_gw)
-    return gx, gw
-
-# %% ../nbs/07_topk.ipynb #0030f81a
-class _SlotSum(torch.autograd.Function):
-    """summary[b,j] = sum_g w[b,j,g] * x[b, idx[b,j,g]]; `item_slot`, `item_w` (B,T) give each clip's slot and weight.
-    An entry of slot j must point at a clip of slot j, or have a weight whose gradient the caller discards: the fused
-    GPU backward gives such an entry the dot product with its clip's own slot (see the text above). First order only."""
-    @staticmethod
-    def forward(ctx, x, w, idx, item_slot, item_w):
-        B, T, D = x.shape; k, G = idx.shape[1:]
-        flat = (idx + torch.arange(B, device=x.device).view(B, 1, 1) * T).reshape(-1)
-        if _use_triton(x): out = _fused_slot_sum(x.reshape(B * T, D).contiguous(), flat, w.reshape(-1), B * k).view(B, k, D)
-        else:
-            sub, S, off = _sub_bags(B * k, G, x.device)
-            out = F.embedding_bag(flat, x.reshape(B * T, D), off, mode='sum', per_sample_weights=w.reshape(-1).to(x.dtype)).view(B, k, S, D).sum(2)
-        ctx.save_for_backward(x, flat, item_slot, item_w)
-        ctx.dims, ctx.w_dtype = (B, T, D, k, G), w.dtype
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        _first_order_only()
-        x, flat, item_slot, item_w = ctx.saved_tensors
-        B, T, D, k, G = ctx.dims; want_x, want_w = ctx.needs_input_grad[:2]
-        g = g.contiguous(); gx = gw = None
-        if _use_triton(x):
-            xf = x.reshape(B * T, D).contiguous() if want_w else None
-            gx, gw = _fused_spread_dot(xf, g.view(B * k, D), _batch_slot(item_slot, k), item_w.reshape(-1), want_x, want_w)
-            return (None if gx is None else gx.view(B, T, D)), (None if gw is None else gw[flat].view(B, k, G).to(ctx.w_dtype)), None, None, None
-        if want_x: gx = _spread_to_clips(g, item_slot, item_w)
-        if want_w:
-            sub, S, off = _sub_bags(B * k, G, x.device)
-            gsub = g.unsqueeze(2).expand(B, k, S, D).reshape(B * k * S, D)
-            bag = torch.arange(B * k * S, device=x.device).repeat_interleave(sub)
-            gw = _bag_weight_grad(gsub, x.reshape(B * T, D), flat, off, bag).view(B, k, G).to(ctx.w_dtype)
-        return gx, gw, None, None, None
+# %% ../nbs/07_topk.ipynb #7e9bf524
+def _readout(P:Tensor, # (B,k,T) selection weights, 0 on padding
+             x:Tensor, # (B,T,D) clip features (padding may hold anything)
+             mask:Tensor, # (B,T) bool, True = valid clip
+            ) -> Tensor:
+    "`P @ x` with padded clips zeroed first, `(B,k,D)`."
+    return P @ x.masked_fill(~mask[..., None], 0)
 
 # %% ../nbs/07_topk.ipynb #18666d59
 def _sh_sorted_scores(s:Tensor, mask:Tensor, k:int, cd:torch.dtype) -> tuple[Tensor, Tensor]:
@@ -428,14 +259,14 @@ def successive_halving_topk(x:Tensor, # (B,T,D) clip features
                             tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                            ) -> tuple[Tensor, Tensor]:
     "Successive-halving top-k: `(summary (B,k,D), P (B,k,T))`, summary = P @ x, slots ordered by score."
-    mask, nv, n = _check_topk_args(x, s, k, mask, counts=True)
     if pairing not in ('split', 'fold'): raise ValueError(f"pairing must be 'split' or 'fold', got {pairing!r}")
     _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
+    a = _check_topk_args(x, s, k, mask, tau)
     cd = torch.promote_types(s.dtype, torch.float32)
-    ss, perm = _sh_sorted_scores(s, mask, k, cd)
-    t = _gap_temperature(ss, nv, k, sharpness, tau_floor=tau_floor) if tau is None else _fixed_tau(tau, x.shape[0], cd, x.device)
-    W = _sh_tournament(ss, nv, k, t, pairing, min(n, default=0))      # (B,L) weight of each rank
-    return _sh_assemble(x, W, perm, nv, k, pairing, cd)
+    ss, perm = _sh_sorted_scores(s, a.mask, k, cd)
+    t = _gap_temperature(ss, a.nv, k, sharpness, tau_floor=tau_floor) if tau is None else a.tau
+    W = _sh_tournament(ss, a.nv, k, t, pairing, min(a.n, default=0))  # (B,L) weight of each rank
+    return _sh_assemble(x, W, perm, a.nv, k, pairing, cd)
 
 # %% ../nbs/07_topk.ipynb #0fc0304b
 def _readout_grad(S:Tensor, # (B,k,D) summary
@@ -466,14 +297,6 @@ def topk_feature_error(selector, # any function with the selector interface
     sd = s.detach().float()[mask].std().item() if mask is not None else s.detach().float().std().item()
     return dict(error=err, grad_norm=gn, grad_norm_scaled=gn * sd, grad_clips=clips)
 
-# %% ../nbs/07_topk.ipynb #7e9bf524
-def _readout(P:Tensor, # (B,k,T) selection weights, 0 on padding
-             x:Tensor, # (B,T,D) clip features (padding may hold anything)
-             mask:Tensor, # (B,T) bool, True = valid clip
-            ) -> Tensor:
-    "`P @ x` with padded clips zeroed first, `(B,k,D)`."
-    return P @ x.masked_fill(~mask[..., None], 0)
-
 # %% ../nbs/07_topk.ipynb #96283607
 def softmax_topk(x:Tensor, # (B,T,D) clip features
                  s:Tensor, # (B,T) clip scores
@@ -484,17 +307,17 @@ def softmax_topk(x:Tensor, # (B,T,D) clip features
                  tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                 ) -> tuple[Tensor, Tensor]:
     "k rounds of the relaxed max (Eq. 6), removing each round's hard winner: `(summary (B,k,D), P (B,k,T))`."
-    mask, nv = _check_topk_args(x, s, k, mask)
+    a = _check_topk_args(x, s, k, mask, tau)
     cd = torch.promote_types(s.dtype, torch.float32)
-    t = topk_temperature(s, k, mask, sharpness, 1, tau_floor) if tau is None else _fixed_tau(tau, s.shape[0], cd, s.device)
-    logits = s.to(cd).masked_fill(~mask, 0.) / t
-    avail, rows = mask.clone(), []
+    t = _adaptive_tau(s, a, k, sharpness, 1, tau_floor) if tau is None else a.tau
+    logits = s.to(cd).masked_fill(~a.mask, 0.) / t
+    avail, rows = a.mask.clone(), []
     for _ in range(k):
         z = logits.masked_fill(~avail, -math.inf)
         rows.append(torch.softmax(z, dim=1))
         avail = avail.scatter(1, z.detach().argmax(1, keepdim=True), False)
     P = torch.stack(rows, 1).to(x.dtype)
-    return _readout(P, x, mask), P
+    return _readout(P, x, a.mask), P
 
 # %% ../nbs/07_topk.ipynb #7fee01ea
 def _sinkhorn_potentials(C:Tensor, # (B,N,K) cost
@@ -563,15 +386,15 @@ def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
                   tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                  ) -> tuple[Tensor, Tensor]:
     "Optimal-transport top-k (Xie et al. 2020) with `k` rank bins and a rest bin: `(summary (B,k,D), P (B,k,T))`."
-    mask, nv = _check_topk_args(x, s, k, mask)
+    a = _check_topk_args(x, s, k, mask, tau)
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1: raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if not tol > 0: raise ValueError(f"tol must be a positive number, got {tol!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
-    t = topk_temperature(s, k, mask, sharpness, 1, tau_floor) if tau is None else _fixed_tau(tau, s.shape[0], cd, s.device)
-    C, mu, nu, n = _topk_transport(s, mask, nv, k, t, cd)
+    t = _adaptive_tau(s, a, k, sharpness, 1, tau_floor) if tau is None else a.tau
+    C, mu, nu, n = _topk_transport(s, a.mask, a.nv, k, t, cd)
     Gamma = _EntropicOT.apply(C, mu, nu, max_iter, tol)
     P = (Gamma[:, :, :k] * n.unsqueeze(2)).transpose(1, 2).to(x.dtype)
-    return _readout(P, x, mask), P
+    return _readout(P, x, a.mask), P
 
 # %% ../nbs/07_topk.ipynb #e5fbfadd
 NOISE_BUDGET = 1 << 22  # perturbed scores (samples x B x T) held at once: 16 MB in float32
@@ -650,12 +473,12 @@ def perturbed_topk(x:Tensor, # (B,T,D) clip features
                    tau_floor:float=0., # adaptive noise scale at least this fraction of the std of the valid scores
                   ) -> tuple[Tensor, Tensor]:
     "Perturbed top-k (Cordonnier et al. 2021) with the full Monte-Carlo gradient: `(summary (B,k,D), P (B,k,T))`."
-    mask, nv = _check_topk_args(x, s, k, mask)
+    a = _check_topk_args(x, s, k, mask, sigma, "sigma")
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1: raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
-    sg = topk_temperature(s, k, mask, sharpness, 1, tau_floor) if sigma is None else _fixed_tau(sigma, s.shape[0], cd, s.device, "sigma")
-    P = _PerturbedTopk.apply(s.to(cd).masked_fill(~mask, 0.), mask, k, sg, n_samples, int(seed)).to(x.dtype)
-    return _readout(P, x, mask), P
+    sg = _adaptive_tau(s, a, k, sharpness, 1, tau_floor) if sigma is None else a.tau
+    P = _PerturbedTopk.apply(s.to(cd).masked_fill(~a.mask, 0.), a.mask, k, sg, n_samples, int(seed)).to(x.dtype)
+    return _readout(P, x, a.mask), P
 
 # %% ../nbs/07_topk.ipynb #cf42e785
 TOPK_SELECTORS = dict(hard=hard_topk, softmax=softmax_topk, successive_halving=successive_halving_topk,
