@@ -4,6 +4,7 @@
 
 # %% ../nbs/06_distance.ipynb #557fddc7
 from __future__ import annotations
+import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -197,14 +198,16 @@ class WindowProjector(nn.Module):
 # %% ../nbs/06_distance.ipynb #1a0a1de0
 def order_by_position(summary:Tensor, # (B,k,D) selected clips, in slot order
                       P:Tensor, # (B,k,T) selection weights that produced them
+                      summary_mask:Tensor|None=None, # (B,k) bool, the slots that hold a clip (one k per video); None = all
                      ) -> tuple[Tensor, Tensor]:
-    "Sort the `k` summary slots by their soft positions `P @ arange(T)`; returns the reordered `(summary, P)`."
+    "Sort the `k` summary slots by their soft positions `P @ arange(T)`, empty slots last; returns the reordered `(summary, P)`."
     if not (isinstance(summary, Tensor) and isinstance(P, Tensor)) or summary.ndim != 3 or P.ndim != 3 or summary.shape[:2] != P.shape[:2]:
         raise BatchError(f"summary (B,k,D) and P (B,k,T) must agree in B and k, got {describe(summary)} and {describe(P)}")
     with torch.no_grad():
         Pf = P.to(torch.promote_types(P.dtype, torch.float32))  # bf16 cannot tell positions apart above 256
         t = torch.arange(P.shape[-1], device=P.device, dtype=Pf.dtype)
         pos = (Pf * t).sum(-1) / Pf.sum(-1).clamp_min(torch.finfo(Pf.dtype).tiny)
+        if summary_mask is not None: pos = pos.masked_fill(~summary_mask, math.inf)
         order = pos.argsort(dim=1, stable=True)  # (B,k)
     take = lambda z: z.gather(1, order[..., None].expand(-1, -1, z.shape[-1]))
     return take(summary), take(P)

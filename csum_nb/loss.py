@@ -122,6 +122,7 @@ def csum_loss_from_selection(x:Tensor, # (B,T,D) clip features of the videos
                              tau:float=DEFAULT_TAU, # temperature τ of Eq. 1
                              valid:Tensor|None=None, # (B,) bool, False for padded batch items
                              summary:Tensor|None=None, # (B,k,D) summary if not `P @ x`
+                             summary_mask:Tensor|None=None, # (B,k) bool, the slots each video fills; None = the rows of P that carry weight
                              normalize:str="mean", # see `sequence_embedding`
                              short:str="error", # see `sequence_embedding`
                              **kwargs, # passed to `csum_loss` (include_positive, reduction)
@@ -131,12 +132,15 @@ def csum_loss_from_selection(x:Tensor, # (B,T,D) clip features of the videos
     x, P, mask, valid, summary = _check_selection(x, P, mask, valid, summary)
     sname = "summary" if summary is not None else "the summary P @ x"
     if summary is None: summary = P @ torch.where(mask[..., None], x, x.new_zeros(()))
-    sm = torch.ones(summary.shape[:2], dtype=torch.bool, device=x.device)  # every slot of a summary is a clip
+    if summary_mask is None: sm = (P.detach() != 0).any(-1)          # one k per video: a video's empty slots are zero rows of P
+    else: sm = check_mask(summary_mask, *P.shape[:2], x.device, "summary_mask", "P")
+    sm = sm | ~valid[:, None]                                         # padded batch items: zeros everywhere, all slots "valid"
     *_, short_x, _, short_s = check_values(
         *feature_checks(x, mask), (~torch.isfinite(P.detach()).flatten(1).all(1), "P has NaN or infinite values"),
         _window_check(mask, n, short, "mask"), (nonfinite_items(summary, sm), f"{sname} has NaN or infinite values"),
         _window_check(sm, n, short, sname))
-    summary, P = order_by_position(summary, P)
+    summary, P = order_by_position(summary, P, sm)
+    sm = torch.arange(sm.shape[1], device=sm.device) < sm.sum(1, keepdim=True)   # the filled slots, now first
     ev = _sequence_embedding(x, mask, h, n, normalize, any(short_x))
     es = _sequence_embedding(summary, sm, h, n, normalize, any(short_s))
     _check_embeddings(ev, es, valid, ("the video embeddings h(x)", "the summary embeddings h(summary)"))

@@ -18,12 +18,17 @@ __all__ = ['SHARPNESS', 'NOISE_BUDGET', 'TOPK_SELECTORS', 'hard_topk', 'relaxed_
            'perturbed_topk']
 
 # %% ../nbs/07_topk.ipynb #b260544d
-def _check_k(k) -> int:
-    "`k` as a Python int, after checking that it is a positive integer."
+def _check_k(k, B:int, device) -> tuple[int|None, Tensor|None]:
+    "`(k, None)` for one positive integer `k`; `(None, kv)` for one per video (`kv` a `(B,)` int64 tensor, values checked by the gate)."
+    if isinstance(k, (Tensor, list, tuple)) or type(k).__module__ == 'numpy' and getattr(k, 'ndim', 0) > 0:
+        kv = torch.as_tensor(k, device=device)
+        if kv.ndim != 1 or len(kv) != B or kv.is_floating_point() or kv.dtype == torch.bool:
+            raise BatchError(f"k must be a positive integer or hold one integer per video ({B}), got {describe(kv)}")
+        return None, kv.to(torch.int64)
     try: k = operator.index(k)
     except TypeError: raise TypeError(f"k must be an integer, got {k!r}") from None
     if k < 1: raise ValueError(f"k must be a positive integer, got k={k}")
-    return k
+    return k, None
 
 # %% ../nbs/07_topk.ipynb #4de9af06
 def _check_positive(v, name:str, allow_zero:bool=False):
@@ -42,15 +47,18 @@ def _fixed_tau(tau, B:int, dtype, device, name:str="tau") -> Tensor:
 
 # %% ../nbs/07_topk.ipynb #24cc22da
 class _TopkArgs(NamedTuple):
-    "What the gate returns: the mask, the number of valid clips per video (`(B,)` on the device and as a list), a fixed temperature `(B,1)` or None."
+    "What the gate returns: the mask, the valid clips per video (`(B,)` on the device and as a list), a fixed temperature `(B,1)` or None, and k."
     mask: Tensor
     nv: Tensor
     n: list
     tau: Tensor|None
+    k: int # the number of summary slots: k, or the largest k of the batch
+    kv: Tensor|None # (B,) k of each video when they differ, else None
+    ks: list # k of each video, on the host
 
 def _check_topk_args(x:Tensor|None, # (B,T,D) clip features; None for a function of the scores alone
                      s:Tensor, # (B,T) clip scores
-                     k:int, # number of clips to select
+                     k:int|Tensor, # number of clips to select: one for all, or one per video
                      mask:Tensor|None=None, # (B,T) bool, True = valid clip
                      tau=None, # a temperature given by the caller (number or one per video), or None
                      tau_name:str="tau", # what the caller calls it
@@ -58,27 +66,36 @@ def _check_topk_args(x:Tensor|None, # (B,T,D) clip features; None for a function
     "Check a selector's arguments with one read of the device."
     if x is None: B, T = check_tensor(s, "s", "(B,T)").shape; dev = s.device
     else: B, T = check_tensor(x, "x").shape[:2]; dev = x.device; check_scores(s, B, T, dev)
-    k = _check_k(k); mask = check_mask(mask, B, T, dev, "mask", "s" if x is None else "x")
+    k, kv = _check_k(k, B, dev); mask = check_mask(mask, B, T, dev, "mask", "s" if x is None else "x")
     t = None if tau is None else _fixed_tau(tau, B, torch.promote_types(s.dtype, torch.float32), dev, tau_name)
     nv = mask.sum(1)
-    checks = [(nv, None), (nv == 0, "mask has no valid clip"),
-              (nv < k, lambda bad: f"k={k} exceeds the number of valid clips in batch item(s) {bad} (valid clips: {nv[bad].tolist()})"),
+    kb = torch.full_like(nv, k) if kv is None else kv
+    checks = [(nv, None), (kb, None), (kb < 1, lambda bad: f"k must be positive, got {kb[bad].tolist()} in batch item(s) {bad}"),
+              (nv == 0, "mask has no valid clip"),
+              (nv < kb, lambda bad: f"k={kb[bad].tolist() if kv is not None else k} exceeds the number of valid clips in batch item(s) {bad} (valid clips: {nv[bad].tolist()})"),
               (nonfinite_items(s, mask), "s has NaN or infinite values at valid positions")]
     if t is not None:
         checks.append((~(torch.isfinite(t) & (t > 0))[:, 0], lambda bad: f"{tau_name} must be positive and finite, got {t[bad, 0].tolist()} in batch item(s) {bad}"))
-    return _TopkArgs(mask, nv, check_values(*checks)[0], t)
+    n, ks = check_values(*checks)[:2]
+    K = k if kv is None else max(ks, default=1)
+    return _TopkArgs(mask, nv, n, t, K, None if len(set(ks)) <= 1 else kv, ks)
 
 # %% ../nbs/07_topk.ipynb #852e66b8
+def _slot_mask(a:_TopkArgs, device) -> Tensor|None:
+    "`(B,k,1)` True for the slots a video fills (its own k); None when every video has the same k."
+    return None if a.kv is None else (torch.arange(a.k, device=device) < a.kv.unsqueeze(1)).unsqueeze(2)
+
 def hard_topk(x:Tensor, # (B,T,D) clip features
               s:Tensor, # (B,T) clip scores
-              k:int, # number of clips to select
+              k:int|Tensor, # number of clips to select: one for all, or one per video
               mask:Tensor|None=None, # (B,T) bool, True = valid clip
              ) -> tuple[Tensor, Tensor]:
-    "Exact top-k: `(summary (B,k,D), P (B,k,T))`, P one-hot, rows by decreasing score; no gradient to `s`."
-    mask = _check_topk_args(x, s, k, mask).mask
-    idx = s.detach().masked_fill(~mask, -math.inf).topk(k, dim=1).indices  # (B,k)
+    "Exact top-k: `(summary (B,k,D), P (B,k,T))`, P one-hot, rows by decreasing score (0 beyond a video's own k); no gradient to `s`."
+    a = _check_topk_args(x, s, k, mask); k = a.k
+    idx = s.detach().masked_fill(~a.mask, -math.inf).topk(k, dim=1).indices  # (B,k)
     summary = x.gather(1, idx.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
     P = x.new_zeros(x.shape[0], k, x.shape[1]).scatter_(2, idx.unsqueeze(-1), 1.0)
+    if (sm := _slot_mask(a, x.device)) is not None: summary, P = summary * sm, P * sm
     return summary, P
 
 # %% ../nbs/07_topk.ipynb #0b6e0a5a
@@ -108,37 +125,39 @@ SHARPNESS = 4.0  # c: a selected clip loses at most sigmoid(-c) = 1.8 % of its w
 def _gap_temperature(ss:Tensor, # (B,L) scores sorted in decreasing order, valid ones first (ranks >= nv are ignored)
                      nv:Tensor, # (B,) number of valid clips
                      k:int, sharpness:float=SHARPNESS,
-                     stride:int|None=None, # compare rank j with rank j+stride; None = k
+                     stride:int|None=None, # compare rank j with rank j+stride; None = k (each video's own k)
                      tau_floor:float=0., # lower bound, as a fraction of the standard deviation of the valid scores
+                     kv:Tensor|None=None, # (B,) k of each video when they differ (k is then the largest)
                     ) -> Tensor:
     "`(B,1)` temperature without gradient: smallest positive gap `ss_j - ss_{min(j+stride, nv-1)}` (`j<k`) over `sharpness`; ties handled as in the text."
     ss = ss.detach(); valid = torch.arange(ss.shape[1], device=ss.device) < nv.unsqueeze(1)
+    kb = k if kv is None else kv.unsqueeze(1)                          # (B,1) or a number
     j = torch.arange(k, device=ss.device)
-    partner = torch.minimum(j + (k if stride is None else stride), (nv - 1).unsqueeze(1))  # (B,k)
+    partner = torch.minimum(j + (kb if stride is None else stride), (nv - 1).unsqueeze(1))  # (B,k)
     gap = ss[:, :k] - ss.gather(1, partner)
-    gap = gap.masked_fill(~(gap > 0), math.inf).amin(1, keepdim=True)
-    kth = ss[:, k - 1:k]                                               # every compared gap is 0: the k-th score vs the next lower one
+    gap = gap.masked_fill(~(gap > 0) if kv is None else ~(gap > 0) | (j >= kb), math.inf).amin(1, keepdim=True)
+    kth = ss[:, k - 1:k] if kv is None else ss.gather(1, kb - 1)      # every compared gap is 0: the k-th score vs the next lower one
     gap = torch.where(torch.isfinite(gap), gap, kth - ss.masked_fill(~valid | (ss >= kth), -math.inf).amax(1, keepdim=True))
     t = torch.where(torch.isfinite(gap), gap / sharpness, torch.ones_like(gap))  # all valid scores equal: any tau, take 1
     return t if not tau_floor else torch.maximum(t, tau_floor * _valid_std(ss, valid, nv))
 
 # %% ../nbs/07_topk.ipynb #4de9af05
-def _adaptive_tau(s:Tensor, a:_TopkArgs, k:int, sharpness:float, stride:int|None, tau_floor:float) -> Tensor:
-    "`topk_temperature` of scores whose batch the gate has checked (`a`); the options are checked here."
+def _adaptive_tau(s:Tensor, a:_TopkArgs, sharpness:float, stride:int|None, tau_floor:float) -> Tensor:
+    "`topk_temperature` of scores whose batch and k the gate has checked (`a`); the options are checked here."
     _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
     cd = torch.promote_types(s.dtype, torch.float32)
     ss = s.detach().to(cd).masked_fill(~a.mask, -math.inf).sort(dim=1, descending=True).values
-    return _gap_temperature(ss, a.nv, k, sharpness, stride, tau_floor)
+    return _gap_temperature(ss, a.nv, a.k, sharpness, stride, tau_floor, a.kv)
 
 def topk_temperature(s:Tensor, # (B,T) clip scores
-                     k:int, # number of clips to select
+                     k:int|Tensor, # number of clips to select: one for all, or one per video
                      mask:Tensor|None=None, # (B,T) bool, True = valid clip
                      sharpness:float=SHARPNESS, # c: the hardest decision is made over c temperatures
                      stride:int|None=None, # measure gaps s_(j) - s_(j+stride); None = k (tournament), 1 = adjacent ranks
                      tau_floor:float=0., # lower bound as a fraction of the std of the valid scores (0 = none)
                     ) -> Tensor:
     "Score-adaptive temperature `(B,1)`, without gradient: the smallest positive gap between a top-k score and the score `stride` ranks below it, over `sharpness`."
-    return _adaptive_tau(s, _check_topk_args(None, s, k, mask), k, sharpness, stride, tau_floor)
+    return _adaptive_tau(s, _check_topk_args(None, s, k, mask), sharpness, stride, tau_floor)
 
 # %% ../nbs/07_topk.ipynb #263c3c8e
 def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
@@ -150,9 +169,9 @@ def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
 
 # %% ../nbs/07_topk.ipynb #106ce9cc
 class _Tournament(torch.autograd.Function):
-    "The rank weights of the tournament (`_sh_rank_weights`, the reference definition in the notebook) with a closed-form backward; `nv_min` = smallest number of valid clips."
+    "The weights of the tournament's entries (`_sh_rank_weights`, the reference definition in the notebook) with a closed-form backward; `V` marks the entries that hold a clip, `dead` says whether any does not."
     @staticmethod
-    def forward(ctx, ss, tau, nv, k, pairing, nv_min):
+    def forward(ctx, ss, tau, V, k, pairing, dead):
         B, L = ss.shape
         rounds, n, cur = [], L // 2, ss
         while n >= k:
@@ -160,9 +179,9 @@ class _Tournament(torch.autograd.Function):
             if pairing == 'fold': b = b.flip(-1)
             d = a - b
             w = torch.sigmoid(d / tau)
-            if nv_min < 2 * n:                                        # some second entries hold no valid clip: won outright
-                pos_b = torch.arange(n, 2 * n, device=ss.device)
-                w = w.masked_fill((pos_b.flip(0) if pairing == 'fold' else pos_b) >= nv.unsqueeze(1), 1.)
+            if dead:                                                  # a second entry that holds no clip is beaten outright
+                vb = V[:, n:2 * n]
+                w = w.masked_fill(~(vb.flip(-1) if pairing == 'fold' else vb), 1.)
             wl = 1 - w
             cur = torch.addcmul(w * a, wl, b)
             rounds.append((w, wl, d)); n //= 2
@@ -172,14 +191,16 @@ class _Tournament(torch.autograd.Function):
             if pairing == 'fold': W[:, n:2 * n] = (top * wl).flip(-1)
             else: torch.mul(top, wl, out=W[:, n:2 * n])
             top.mul_(w)
-        ctx.save_for_backward(W, tau, *(t for r in rounds for t in r)); ctx.pairing = pairing
+        if dead: W.mul_(V)                                            # slots beyond a video's own k hold no clip
+        ctx.save_for_backward(W, tau, V, *(t for r in rounds for t in r)); ctx.pairing, ctx.dead = pairing, dead
         return W
 
     @staticmethod
     def backward(ctx, G):
         _first_order_only()
-        W, tau, *saved = ctx.saved_tensors
+        W, tau, V, *saved = ctx.saved_tensors
         fold = ctx.pairing == 'fold'
+        if ctx.dead: G = G * V
         rounds = [saved[i:i + 3] for i in range(0, len(saved), 3)]
         if not rounds: return None, None, None, None, None, None      # k == L: no match was played
         gws, Wr = [], W
@@ -200,12 +221,13 @@ class _Tournament(torch.autograd.Function):
         return g, (-acc / tau if ctx.needs_input_grad[1] else None), None, None, None, None
 
 # %% ../nbs/07_topk.ipynb #aeb1f654
-def _sh_tournament(ss:Tensor, nv:Tensor, k:int, tau:Tensor, pairing:str='split',
-                   nv_min:int|None=None, # smallest entry of `nv`, when the caller already knows it (saves a device sync)
+def _sh_tournament(ss:Tensor, # (B,L) scores of the entries, in the layout of `_sh_layout`
+                   V:Tensor, # (B,L) bool, the entries that hold a clip
+                   k:int, tau:Tensor, pairing:str='split',
+                   dead:bool=True, # whether some entry holds no clip (the caller knows it on the host)
                   ) -> Tensor:
-    "Weight `(B,L)` with which each rank reaches its slot (as `_sh_rank_weights` of the notebook defines it), with the closed-form backward."
-    if nv_min is None: nv_min = int(nv.min()) if nv.numel() else 0
-    return _Tournament.apply(ss, tau, nv, k, pairing, nv_min)
+    "Weight `(B,L)` with which each entry reaches its slot (as `_sh_rank_weights` of the notebook defines it), with the closed-form backward."
+    return _Tournament.apply(ss, tau, V, k, pairing, dead)
 
 # %% ../nbs/07_topk.ipynb #7e9bf524
 def _readout(P:Tensor, # (B,k,T) selection weights, 0 on padding
@@ -216,57 +238,77 @@ def _readout(P:Tensor, # (B,k,T) selection weights, 0 on padding
     return P @ x.masked_fill(~mask[..., None], 0)
 
 # %% ../nbs/07_topk.ipynb #18666d59
-def _sh_sorted_scores(s:Tensor, mask:Tensor, k:int, cd:torch.dtype) -> tuple[Tensor, Tensor]:
-    "Scores by rank `(B,L)` (padded to L = k*2**m >= T, best shifted to 0) and the sorting permutation `(B,T)`."
-    T = s.shape[1]
+def _sh_sorted_scores(s:Tensor, mask:Tensor, cd:torch.dtype) -> tuple[Tensor, Tensor]:
+    "Scores by rank `(B,T)` (valid first, masked ones 0, best shifted to 0) and the sorting permutation `(B,T)`."
     sc = s.to(cd).masked_fill(~mask, 0.)
     perm = torch.sort(sc.detach().masked_fill(~mask, -math.inf), dim=1, descending=True, stable=True).indices
-    L = k
-    while L < T: L *= 2
-    ss = F.pad(sc.gather(1, perm), (0, L - T))                       # (B,L) scores by rank
-    return ss - ss[:, :1].detach(), perm                             # shift the best to 0: exact, and fine float resolution at the top
+    sr = sc.gather(1, perm)
+    return sr - sr[:, :1].detach(), perm                             # shift the best to 0: exact, and fine float resolution at the top
+
+# %% ../nbs/07_topk.ipynb #3ca99e65
+def _sh_layout(sr:Tensor, # (B,T) scores by rank (valid ranks first)
+               a:_TopkArgs, # the gate's result: valid clips and k of each video
+              ) -> tuple[Tensor, Tensor, Tensor, int]:
+    "Slot-major layout `(B,L)` of the scores, the entries that hold a clip `V (B,L)`, the entry of each rank `(B,T)`, and whether any entry is empty."
+    B, T = sr.shape; dev = sr.device; K = a.k
+    G = 1
+    while any(G * kb < nb for kb, nb in zip(a.ks, a.n)): G *= 2
+    L = K * G
+    r = torch.arange(T, device=dev)
+    if a.kv is None: pos = r.expand(B, T)                            # one k: entry g*k+j is rank g*k+j
+    else: kb = a.kv.unsqueeze(1); pos = (r // kb) * K + r % kb       # rank g*k_b+j goes to entry g*K+j
+    live = r < a.nv.unsqueeze(1)                                      # (B,T) ranks that are valid clips
+    to = torch.where(live, pos, L)                                    # a spare column L takes the rest
+    ss = sr.new_zeros(B, L + 1).scatter(1, to, sr)[:, :L]
+    V = torch.zeros(B, L + 1, dtype=torch.bool, device=dev).scatter_(1, to, live)[:, :L]
+    dead = any(nb < kb * G for kb, nb in zip(a.ks, a.n)) or a.kv is not None
+    return ss, V, to, dead
 
 # %% ../nbs/07_topk.ipynb #24bd939c
 def _sh_assemble(x:Tensor, # (B,T,D) clip features
-                 W:Tensor, # (B,L) weight of each rank
+                 W:Tensor, # (B,L) weight of each entry
                  perm:Tensor, # (B,T) clip of each rank
-                 nv:Tensor, k:int, pairing:str, cd:torch.dtype,
+                 to:Tensor, # (B,T) entry of each rank (L for ranks that are not valid clips)
+                 k:int, pairing:str, cd:torch.dtype,
                 ) -> tuple[Tensor, Tensor]:
-    "`(summary (B,k,D), P (B,k,T))` of the tournament from the rank weights `W`."
+    "`(summary (B,k,D), P (B,k,T))` of the tournament from the entry weights `W`."
     B, T, _ = x.shape; L = W.shape[1]; dev = x.device
-    slot = _sh_slot_of_rank(L, k, pairing, dev)                       # (L,) slot of each rank
-    rank = torch.arange(L, device=dev)
-    item = torch.where(rank < nv.unsqueeze(1), F.pad(perm, (0, L - T)), perm[:, :1])  # dead ranks read a real row, weight 0
-    if pairing == 'split':                                            # rank g*k+j is in slot j: a transpose groups ranks by slot
+    if pairing == 'split':                                            # entry g*k+j is in slot j: a transpose groups entries by slot
+        rank_slot = to % k
         by_slot = lambda v: v.view(B, L // k, k).transpose(1, 2).contiguous()
-    else:
+    else:                                                             # one k per batch: entry = rank
+        slot = _sh_slot_of_rank(L, k, pairing, dev); rank_slot = slot[:T].expand(B, T)
         order = torch.sort(slot, stable=True).indices
         by_slot = lambda v: v[:, order].view(B, k, L // k)
-    item_slot = torch.empty_like(perm).scatter_(1, perm, slot[:T].expand(B, T).contiguous())
-    item_w = torch.zeros(B, T, dtype=cd, device=dev).scatter_(1, perm, W[:, :T].detach())
+    item = perm[:, :1].expand(B, L + 1).scatter(1, to, perm)[:, :L]  # entries without a clip read a real row, weight 0
+    w_rank = F.pad(W, (0, 1)).gather(1, to)                           # (B,T) weight of each rank (0 for non-clips)
+    item_slot = torch.empty_like(perm).scatter_(1, perm, rank_slot.contiguous())
+    item_w = torch.zeros(B, T, dtype=cd, device=dev).scatter_(1, perm, w_rank.detach())
     summary = _SlotSum.apply(x, by_slot(W), by_slot(item), item_slot, item_w)
-    P = torch.zeros(B, k * T, dtype=cd, device=dev).scatter_(1, slot[:T] * T + perm, W[:, :T]).view(B, k, T)  # in place: no copy of the zeros
+    P = torch.zeros(B, k * T, dtype=cd, device=dev).scatter_(1, rank_slot * T + perm, w_rank).view(B, k, T)  # in place: no copy of the zeros
     return summary, P.to(x.dtype)
 
 # %% ../nbs/07_topk.ipynb #4acfbaad
 def successive_halving_topk(x:Tensor, # (B,T,D) clip features
                             s:Tensor, # (B,T) clip scores
-                            k:int, # number of clips to select
+                            k:int|Tensor, # number of clips to select: one for all, or one per video (`(B,)`)
                             mask:Tensor|None=None, # (B,T) bool, True = valid clip
                             tau:float|Tensor|None=None, # temperature in score units (number or one per video); None = `topk_temperature`
                             sharpness:float=SHARPNESS, # c of the adaptive temperature (ignored when `tau` is given)
-                            pairing:str='split', # 'split' (rank p meets p+n; default) or 'fold' (p meets 2n-1-p)
+                            pairing:str='split', # 'split' (rank p meets p+n; default) or 'fold' (p meets 2n-1-p; one k per batch)
                             tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                            ) -> tuple[Tensor, Tensor]:
-    "Successive-halving top-k: `(summary (B,k,D), P (B,k,T))`, summary = P @ x, slots ordered by score."
+    "Successive-halving top-k: `(summary (B,k,D), P (B,k,T))`, summary = P @ x, slots ordered by score (slots beyond a video's own k are 0)."
     if pairing not in ('split', 'fold'): raise ValueError(f"pairing must be 'split' or 'fold', got {pairing!r}")
     _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
     a = _check_topk_args(x, s, k, mask, tau)
+    if pairing == 'fold' and a.kv is not None: raise ValueError("pairing='fold' needs one k for the whole batch; use 'split' for one k per video")
     cd = torch.promote_types(s.dtype, torch.float32)
-    ss, perm = _sh_sorted_scores(s, a.mask, k, cd)
-    t = _gap_temperature(ss, a.nv, k, sharpness, tau_floor=tau_floor) if tau is None else a.tau
-    W = _sh_tournament(ss, a.nv, k, t, pairing, min(a.n, default=0))  # (B,L) weight of each rank
-    return _sh_assemble(x, W, perm, a.nv, k, pairing, cd)
+    sr, perm = _sh_sorted_scores(s, a.mask, cd)
+    t = _gap_temperature(sr, a.nv, a.k, sharpness, tau_floor=tau_floor, kv=a.kv) if tau is None else a.tau
+    ss, V, to, dead = _sh_layout(sr, a)
+    W = _sh_tournament(ss, V, a.k, t, pairing, dead)                  # (B,L) weight of each entry
+    return _sh_assemble(x, W, perm, to, a.k, pairing, cd)
 
 # %% ../nbs/07_topk.ipynb #0fc0304b
 def _readout_grad(S:Tensor, # (B,k,D) summary
@@ -300,7 +342,7 @@ def topk_feature_error(selector, # any function with the selector interface
 # %% ../nbs/07_topk.ipynb #96283607
 def softmax_topk(x:Tensor, # (B,T,D) clip features
                  s:Tensor, # (B,T) clip scores
-                 k:int, # number of clips to select
+                 k:int|Tensor, # number of clips to select: one for all, or one per video
                  mask:Tensor|None=None, # (B,T) bool, True = valid clip
                  tau:float|Tensor|None=None, # temperature (1/alpha of Eq. 6) in score units, number or one per video; None = adaptive (stride 1)
                  sharpness:float=SHARPNESS, # c of the adaptive temperature
@@ -309,12 +351,15 @@ def softmax_topk(x:Tensor, # (B,T,D) clip features
     "k rounds of the relaxed max (Eq. 6), removing each round's hard winner: `(summary (B,k,D), P (B,k,T))`."
     a = _check_topk_args(x, s, k, mask, tau)
     cd = torch.promote_types(s.dtype, torch.float32)
-    t = _adaptive_tau(s, a, k, sharpness, 1, tau_floor) if tau is None else a.tau
+    t = _adaptive_tau(s, a, sharpness, 1, tau_floor) if tau is None else a.tau
     logits = s.to(cd).masked_fill(~a.mask, 0.) / t
     avail, rows = a.mask.clone(), []
-    for _ in range(k):
+    for j in range(a.k):
         z = logits.masked_fill(~avail, -math.inf)
-        rows.append(torch.softmax(z, dim=1))
+        if a.kv is None: rows.append(torch.softmax(z, dim=1))
+        else:                                                         # rounds beyond a video's own k give a zero row
+            on = (j < a.kv).unsqueeze(1)
+            rows.append(torch.softmax(z.masked_fill(~on, 0.), dim=1) * on)
         avail = avail.scatter(1, z.detach().argmax(1, keepdim=True), False)
     P = torch.stack(rows, 1).to(x.dtype)
     return _readout(P, x, a.mask), P
@@ -356,28 +401,32 @@ class _EntropicOT(torch.autograd.Function):
         Gamma, mu, nu = ctx.saved_tensors
         H = G * Gamma; a, b = H.sum(2), H.sum(1)
         inv_mu = torch.where(mu > 0, 1 / mu, torch.zeros_like(mu))
-        K = torch.diag_embed(nu) - Gamma.transpose(1, 2) @ (Gamma * inv_mu.unsqueeze(2))
+        K = torch.diag_embed(nu + (nu == 0)) - Gamma.transpose(1, 2) @ (Gamma * inv_mu.unsqueeze(2))  # an empty bin: q_j = 0
         rhs = b - (Gamma * (a * inv_mu).unsqueeze(2)).sum(1)
         q = F.pad(torch.linalg.solve(K[:, :-1, :-1], rhs[:, :-1]), (0, 1))
         p = (a - (Gamma @ q.unsqueeze(2)).squeeze(2)) * inv_mu
         return Gamma * (p.unsqueeze(2) + q.unsqueeze(1) - G), None, None, None, None
 
 # %% ../nbs/07_topk.ipynb #25c69890
-def _topk_transport(s:Tensor, mask:Tensor, nv:Tensor, k:int, t:Tensor, # (B,1) temperature
+def _topk_transport(s:Tensor, a:_TopkArgs, t:Tensor, # (B,1) temperature
                     cd:torch.dtype) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     "Cost `(B,T,k+1)`, marginals `mu (B,T)` and `nu (B,k+1)`, and the number of valid clips `n (B,1)`."
+    mask, k = a.mask, a.k
+    kb = torch.full_like(a.nv, k).unsqueeze(1) if a.kv is None else a.kv.unsqueeze(1)  # (B,1) each video's own k
     sc = s.to(cd).masked_fill(~mask, 0.)
-    kth = sc.detach().masked_fill(~mask, -math.inf).topk(k, dim=1).values[:, -1:]
+    kth = sc.detach().masked_fill(~mask, -math.inf).topk(k, dim=1).values.gather(1, kb - 1)
     z = ((sc - kth) / t).clamp_min(-30.).masked_fill(~mask, 0.)
-    y = torch.cat([2. * torch.arange(k, 0, -1, device=s.device), torch.zeros(1, device=s.device)]).to(cd)
-    n = nv.to(cd).unsqueeze(1)
-    nu = torch.cat([(1 / n).expand(-1, k), (n - k) / n], 1)
-    return -z.unsqueeze(2) * y, mask.to(cd) / n, nu, n
+    j = torch.arange(k, device=s.device)
+    on = j < kb                                                       # (B,k) the rank bins a video fills
+    y = F.pad((2. * (kb - j)).masked_fill(~on, 0.), (0, 1)).to(cd)    # anchors 2(k_b - j); 0 for the rest bin and unused bins
+    n = a.nv.to(cd).unsqueeze(1)
+    nu = torch.cat([on.to(cd) / n, (n - kb.to(cd)) / n], 1)           # unused bins carry no mass
+    return -z.unsqueeze(2) * y.unsqueeze(1), mask.to(cd) / n, nu, n
 
 # %% ../nbs/07_topk.ipynb #fb287d07
 def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
                   s:Tensor, # (B,T) clip scores
-                  k:int, # number of clips to select
+                  k:int|Tensor, # number of clips to select: one for all, or one per video
                   mask:Tensor|None=None, # (B,T) bool, True = valid clip
                   tau:float|Tensor|None=None, # temperature in score units, number or one per video; None = adaptive (stride 1)
                   sharpness:float=SHARPNESS, # c of the adaptive temperature
@@ -390,10 +439,10 @@ def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1: raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if not tol > 0: raise ValueError(f"tol must be a positive number, got {tol!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
-    t = _adaptive_tau(s, a, k, sharpness, 1, tau_floor) if tau is None else a.tau
-    C, mu, nu, n = _topk_transport(s, a.mask, a.nv, k, t, cd)
+    t = _adaptive_tau(s, a, sharpness, 1, tau_floor) if tau is None else a.tau
+    C, mu, nu, n = _topk_transport(s, a, t, cd)
     Gamma = _EntropicOT.apply(C, mu, nu, max_iter, tol)
-    P = (Gamma[:, :, :k] * n.unsqueeze(2)).transpose(1, 2).to(x.dtype)
+    P = (Gamma[:, :, :a.k] * n.unsqueeze(2)).transpose(1, 2).to(x.dtype)
     return _readout(P, x, a.mask), P
 
 # %% ../nbs/07_topk.ipynb #e5fbfadd
@@ -464,7 +513,7 @@ class _PerturbedTopk(torch.autograd.Function):
 # %% ../nbs/07_topk.ipynb #2450e33b
 def perturbed_topk(x:Tensor, # (B,T,D) clip features
                    s:Tensor, # (B,T) clip scores
-                   k:int, # number of clips to select
+                   k:int|Tensor, # number of clips to select: one for all, or one per video
                    mask:Tensor|None=None, # (B,T) bool, True = valid clip
                    sigma:float|Tensor|None=None, # noise scale in score units, number or one per video; None = the adaptive temperature (stride 1)
                    sharpness:float=SHARPNESS, # c of the adaptive temperature
@@ -476,8 +525,9 @@ def perturbed_topk(x:Tensor, # (B,T,D) clip features
     a = _check_topk_args(x, s, k, mask, sigma, "sigma")
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1: raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
-    sg = _adaptive_tau(s, a, k, sharpness, 1, tau_floor) if sigma is None else a.tau
-    P = _PerturbedTopk.apply(s.to(cd).masked_fill(~a.mask, 0.), a.mask, k, sg, n_samples, int(seed)).to(x.dtype)
+    sg = _adaptive_tau(s, a, sharpness, 1, tau_floor) if sigma is None else a.tau
+    P = _PerturbedTopk.apply(s.to(cd).masked_fill(~a.mask, 0.), a.mask, a.k, sg, n_samples, int(seed)).to(x.dtype)
+    if (sm := _slot_mask(a, x.device)) is not None: P = P * sm    # slots beyond a video's own k: 0
     return _readout(P, x, a.mask), P
 
 # %% ../nbs/07_topk.ipynb #cf42e785
