@@ -125,7 +125,7 @@ def dist_n(x:Tensor, # (B,t,D) first sequences (e.g. ordered summaries)
            normalize:str="mean", # see `sequence_embedding`
            short:str="error", # see `sequence_embedding`
           ) -> Tensor:
-    "Eq. 4: expected similarity of a random n-clip sub-video of `x` and one of `y`, via mean window embeddings, `(B,)`."
+    "Eq. 4, a similarity despite its name (higher = more alike): expected inner product of a random n-clip sub-video of `x` and one of `y`, via mean window embeddings, `(B,)`."
     xm, ym = _check_pair(x, y, x_mask, y_mask)
     ex = sequence_embedding(x, xm, h, n, normalize, short)
     ey = sequence_embedding(y, ym, h, n, normalize, short)

@@ -83,7 +83,11 @@ def test_verify_exit_codes(tvsum, tmp_path):
     bad = tmp_path/"bad.h5"; shutil.copy(tvsum, bad)
     with h5py.File(bad, "r+") as f: f["video_9/features"][0, 0] = np.nan
     r = csum("data", "verify", bad, check=False)
-    assert r.returncode == 1 and "bad.h5: video_9/features: NaN or inf at step 0" in r.stdout
+    assert r.returncode == 2 and "bad.h5: video_9/features: NaN or inf at step 0" in r.stdout
+    assert r.stderr.startswith("csum: error: bad.h5: video_9/features: NaN or inf at step 0")
+    (tmp_path/"text.h5").write_text("not HDF5\n")
+    r = csum("data", "verify", tmp_path/"text.h5", check=False)
+    assert r.returncode == 2 and "None" not in r.stdout + r.stderr and "text.h5: not a readable HDF5 file" in r.stderr
 
 def test_download_offline_fails_fast(tmp_path):
     t0 = time.monotonic()
@@ -107,3 +111,130 @@ def test_readme_quick_start(tmp_path):
         r = subprocess.run([CSUM, *shlex.split(part)[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=600,
                            env={**os.environ, "OMP_NUM_THREADS": "1"})
         assert r.returncode == 0 and r.stdout.strip(), (part, r.stdout, r.stderr)
+
+
+# --- the command at the edges: each test below failed before the behaviour it checks was built ---
+
+def error_line(r) -> str:
+    "The one stderr line of a failed command: exit 2, `csum: error: …`, no traceback, no Python repr, no bare errno."
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert lines[-1].startswith("csum: error: ") and not any(x in r.stderr for x in ("Traceback", "['", "[Errno", '"')), r.stderr
+    return lines[-1]
+
+@pytest.fixture(scope="module")
+def summe(tmp_path_factory):
+    "A synthetic SumMe-like file (25 videos), its annotators' mean scores in natural and in reversed key order."
+    from csum_nb.data import load_h5
+    from csum_nb.metrics import save_scores
+    d = tmp_path_factory.mktemp("summe"); p = d/"summe.h5"
+    csum("data", "synth", "summe", "-o", p, "--seed", "0")
+    with load_h5(p) as ds: gt = {k: ds[k].gtscore for k in ds}
+    save_scores(d/"gt.npz", gt); save_scores(d/"reversed.npz", {k: gt[k] for k in reversed(list(gt))})
+    save_scores(d/"some.npz", {k: gt[k] for k in list(gt)[:3]})
+    return p, d, gt
+
+def eval_json(*args):
+    res = json.loads(csum("eval", *args, "--json").stdout); res.pop("seconds"); return res
+
+def test_random_baseline_does_not_depend_on_key_order(summe):
+    p, d, _ = summe
+    a, b = (eval_json("--data", p, "--scores", d/f, "--n-draws", "3") for f in ("gt.npz", "reversed.npz"))
+    assert a["baselines"]["random"] == b["baselines"]["random"] and a == b
+
+def test_missing_videos_are_an_error_unless_a_subset_is_asked_for(summe):
+    p, d, gt = summe
+    assert "some.npz: no scores for 22 of the 25 videos to evaluate" in error_line(csum("eval", "--data", p, "--scores", d/"some.npz", check=False))
+    r = csum("eval", "--data", p, "--scores", d/"some.npz", "--subset", "--summary")
+    assert "mean (n=3)" in r.stdout and "note: subset: 3 of the 25 videos asked for have scores and were evaluated; not scored: " in r.stdout
+
+def test_fold_and_splits_go_together(summe, tmp_path):
+    p, d, _ = summe
+    assert "--fold 3 needs --splits FILE" in error_line(csum("eval", "--data", p, "--scores", d/"gt.npz", "--fold", "3", check=False))
+    csum("data", "splits", p, "-o", tmp_path/"splits.json")
+    assert "choose one with --fold 0..4" in error_line(csum("eval", "--data", p, "--scores", d/"gt.npz", "--splits", tmp_path/"splits.json", check=False))
+    res = eval_json("--data", p, "--scores", d/"gt.npz", "--splits", tmp_path/"splits.json", "--fold", "2", "--no-baselines")
+    assert res["summary"]["n_videos"] == 5 and res["notes"][0] == "fold 2 of splits.json (5 folds): its 5 test videos"
+
+def test_split_naming_unknown_videos_is_blamed_on_the_split(summe, tmp_path):
+    p, d, _ = summe
+    (tmp_path/"other.json").write_text(json.dumps([{"train_keys": ["video_1"], "test_keys": ["video_2", "video_99"]}]))
+    line = error_line(csum("eval", "--data", p, "--scores", d/"gt.npz", "--splits", tmp_path/"other.json", "--fold", "0", check=False))
+    assert line == "csum: error: other.json: fold 0: test_keys: video_99 not in summe.h5 (25 videos) (is the split for another dataset?)"
+    line = error_line(csum("eval", "--data", p, "--scores", d/"gt.npz", "--splits", tmp_path/"nope.json", "--fold", "0", check=False))
+    assert line.endswith("nope.json: no such file or directory")
+
+def test_protocol_is_inferred_and_printed(summe):
+    p, d, _ = summe
+    inferred, given = (eval_json("--data", p, "--scores", d/"gt.npz", "--no-baselines", *a) for a in ((), ("--protocol", "summe")))
+    assert inferred["protocol"] == "summe" and inferred["protocol_source"].startswith("inferred:") and given["protocol_source"] == "given"
+    assert inferred["summary"] == given["summary"] and inferred["summary"]["tau"] is not None
+    assert "protocol: summe (inferred: " in csum("eval", "--data", p, "--scores", d/"gt.npz", "--summary", "--no-baselines").stdout
+
+def test_constant_scores_warn(summe, tmp_path):
+    from csum_nb.metrics import save_scores
+    p, d, gt = summe
+    save_scores(tmp_path/"zeros.npz", {k: np.zeros(len(s)) for k, s in gt.items()})
+    r = csum("eval", "--data", p, "--scores", tmp_path/"zeros.npz", "--no-baselines", "--summary")
+    assert r.stderr.startswith("csum: warning: zeros.npz: 25 of 25 videos have constant scores")
+
+@pytest.fixture(scope="module")
+def highlights(tmp_path_factory):
+    "A synthetic highlights folder, as `csum data synth highlights` writes it."
+    p = tmp_path_factory.mktemp("hl")/"hl"
+    csum("data", "synth", "highlights", "-o", p)
+    return p
+
+def test_summary_json_footer_and_highlights_hint(summe, highlights, tmp_path):
+    from csum_nb.data import load_h5
+    from csum_nb.metrics import save_scores
+    p, d, _ = summe
+    assert "videos" not in eval_json("--data", p, "--scores", d/"gt.npz", "--summary", "--n-draws", "1")
+    out = csum("eval", "--data", p, "--scores", d/"gt.npz", "--summary", "--no-baselines").stdout
+    assert all(x not in out for x in ("human =", "random =", "feature_norm ="))
+    with load_h5(highlights/"features.h5") as ds: save_scores(tmp_path/"hl.npz", {k: np.linspace(0, 1, len(ds[k].picks)) for k in ds})
+    line = error_line(csum("eval", "--data", highlights/"features.h5", "--scores", tmp_path/"hl.npz", check=False))
+    assert "/user_summary: 1 user" in line and "--no-baselines" in line
+    csum("eval", "--data", highlights/"features.h5", "--scores", tmp_path/"hl.npz", "--no-baselines")
+
+def test_a_text_file_named_h5_is_one_line(summe, tmp_path):
+    p, _, _ = summe
+    (tmp_path/"scores.h5").write_text("video_1 0.1 0.2\n")
+    assert "scores.h5: not a readable HDF5 file" in error_line(csum("eval", "--data", p, "--scores", tmp_path/"scores.h5", check=False))
+    assert "scores.h5: not a readable HDF5 file" in error_line(csum("data", "info", tmp_path/"scores.h5", check=False))
+
+def test_synth_outputs_match_their_names(tmp_path):
+    (tmp_path/"mine").mkdir(); (tmp_path/"mine"/"keep.txt").write_text("x")
+    cases = {(".",): "is a folder; name the file to write", (str(tmp_path),): "is a folder",
+             (str(tmp_path/"out.npz"),): "name it .h5 (e.g. -o " + str(tmp_path/"out.h5"),
+             ("highlights", str(tmp_path/"highlights.h5")): "synthetic highlights are a folder",
+             ("highlights", str(tmp_path/"mine")): "refusing to replace it"}
+    for args, says in cases.items():
+        kind, out = (args if len(args) == 2 else ("summe", args[0]))
+        r = subprocess.run([CSUM, "data", "synth", kind, "-o", out], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        assert says in error_line(r), (args, r.stderr)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["mine"] and (tmp_path/"mine"/"keep.txt").read_text() == "x"
+
+def test_info_understands_a_highlights_folder(highlights):
+    out = csum("data", "info", highlights).stdout
+    assert "YouTube Highlights labels, 6 domains" in out and "total" in out
+    info = json.loads(csum("data", "info", highlights, "--json").stdout)
+    assert info["totals"]["videos"] == 72 and len(info["domains"]) == 6
+
+def test_unknown_dataset_message_has_no_quotes(tmp_path):
+    assert error_line(csum("data", "download", "tvsun", "-o", tmp_path, check=False)).startswith("csum: error: tvsun: unknown dataset (known: tvsum")
+
+def test_help_imports_neither_torch_nor_h5py():
+    probe = ("import sys, contextlib, io\nfrom csum_nb.cli import main\n"
+             "for argv in (['--help'], ['eval', '--help'], ['data', '--help']):\n"
+             "    with contextlib.redirect_stdout(io.StringIO()):\n        try: main(argv)\n        except SystemExit: pass\n"
+             "print(sorted({'torch', 'h5py'} & set(sys.modules)))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+
+@pytest.mark.parametrize("bug", ["ValueError('operands could not be broadcast')", "KeyError('picks')", "TypeError('bad operand')"])
+def test_a_bug_keeps_its_traceback(bug):
+    "An exception that is not bad input (not a CsumError, not an OSError) is not dressed up as a user error."
+    probe = (f"import sys, csum_nb.cli as cli\ndef buggy(args): raise {bug}\ncli.cmd_data_list = buggy\nsys.exit(cli.main(['data', 'list']))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "Traceback" in r.stderr and bug.split("(")[0] in r.stderr and "csum: error" not in r.stderr, r.stderr
