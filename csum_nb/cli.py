@@ -81,6 +81,16 @@ def cmd_data_info(args) -> int:
     print(json.dumps(info, indent=1) if args.json else fmt(info))
     return 0
 
+# %% ../nbs/90_cli.ipynb #aec1404a
+def _check_output_file(out:Path, # the -o argument
+                       suffixes:tuple, # the suffixes that name the format written, the first one preferred
+                       what:str, # what is written, for the message
+                       example:str, # a file name to suggest inside a folder
+                      ):
+    "A `CsumError` unless `out` names a file (not a folder) whose suffix is one of `suffixes`."
+    if out.is_dir(): raise CsumError(f"{out}: is a folder; name the file to write (e.g. -o {out/example})")
+    if out.suffix not in suffixes: raise CsumError(f"{out}: {what} is written as {suffixes[0]}; name it so (e.g. -o {out.with_suffix(suffixes[0])})")
+
 # %% ../nbs/90_cli.ipynb #72eb924e
 _FILE_SUFFIXES = (".h5", ".hdf5", ".npz", ".npy", ".json", ".gz", ".tgz", ".tar", ".zip", ".txt", ".csv")   # names that promise a file
 
@@ -94,9 +104,7 @@ def _replaceable_highlights(path:Path) -> bool:
 # %% ../nbs/90_cli.ipynb #7f8b34bd
 def _check_synth_output(kind:str, out:Path):
     "A `CsumError` unless `out` is a fitting name: an .h5/.hdf5 file for tvsum/summe, a new or replaceable folder for highlights."
-    if kind != "highlights":
-        if out.is_dir(): raise CsumError(f"{out}: is a folder; name the file to write (e.g. -o {out/f'{kind}_synth.h5'})")
-        if out.suffix not in (".h5", ".hdf5"): raise CsumError(f"{out}: a synthetic {kind} set is an HDF5 file; name it .h5 (e.g. -o {out.with_suffix('.h5')})")
+    if kind != "highlights": _check_output_file(out, (".h5", ".hdf5"), f"a synthetic {kind} set (HDF5)", f"{kind}_synth.h5")
     elif out.suffix in _FILE_SUFFIXES:
         raise CsumError(f"{out}: synthetic highlights are a folder (labels as released, plus features.h5); name it without a suffix (e.g. -o {out.with_suffix('')})")
     elif not _replaceable_highlights(out):
@@ -148,6 +156,7 @@ def cmd_data_list(args) -> int:
 # %% ../nbs/90_cli.ipynb #7eada820
 def cmd_data_splits(args) -> int:
     "Make seeded true k-fold splits for a dataset and write them as JSON."
+    _check_output_file(Path(args.output), (".json",), "a split file (JSON)", "splits.json")
     from csum_nb.data import load_h5, kfold_splits, save_splits
     with load_h5(args.path, validate=False) as ds: keys = list(ds.keys())
     if args.k > len(keys): raise CsumError(f"{args.path}: {len(keys)} videos cannot make {args.k} folds (use -k {len(keys)} or fewer)")
