@@ -13,19 +13,20 @@ import numpy as np
 import h5py
 import torch
 from fastcore.basics import patch
+from . import CsumError
 from .core import atomic_write, progress
 
 # %% auto #0
 __all__ = ['REQUIRED', 'REGISTRY', 'TVSUM_CATEGORIES', 'DataError', 'Video', 'make_video', 'validate_video', 'natural_key',
            'write_h5', 'read_video', 'MissingVideoError', 'resolve_key', 'H5Videos', 'load_h5', 'dataset_info',
            'format_info', 'check_split_keys', 'load_splits', 'save_splits', 'kfold_splits', 'split_coverage',
-           'registry_entry', 'how_to_get', 'DownloadError', 'download', 'verify', 'format_verify', 'TVSumAnnotation',
-           'load_tvsum_annotations', 'HighlightVideo', 'check_tar_members', 'safe_extract', 'load_youtube_highlights',
-           'video_item', 'pad_collate', 'VideoDataset']
+           'UnknownDatasetError', 'registry_entry', 'how_to_get', 'DownloadError', 'download', 'verify',
+           'format_verify', 'TVSumAnnotation', 'load_tvsum_annotations', 'HighlightVideo', 'check_tar_members',
+           'safe_extract', 'load_youtube_highlights', 'video_item', 'pad_collate', 'VideoDataset']
 
 # %% ../nbs/01_data.ipynb #e58f572f
-class DataError(ValueError):
-    "A data file or record breaks the eccv16 schema; the message names the file, the video and the dataset."
+class DataError(CsumError, ValueError):
+    "A data file or record is not what it should be (eccv16 schema, splits, scores, labels); the message names the file, video and key."
 
 # %% ../nbs/01_data.ipynb #d530cadb
 def _fail(source, key, ds, msg):
@@ -289,7 +290,6 @@ def read_video(g:h5py.Group, # one video group of an eccv16 file
 # %% ../nbs/01_data.ipynb #aa3859dc
 class MissingVideoError(DataError, KeyError):
     "A requested video key is not in the file (a `DataError` that is also a `KeyError`, so `Mapping.get` works)."
-    __str__ = Exception.__str__
 
 # %% ../nbs/01_data.ipynb #a2c75c74
 def resolve_key(key:str, # "video_3" or a prefixed "eccv16_dataset_tvsum_google_pool5/video_3"
@@ -451,7 +451,7 @@ def load_splits(path:str|Path, # JSON list of {"train_keys": [...], "test_keys":
     "Read and check a split file: format, no key in both train and test, and (given `dataset`) every key exists."
     path = Path(path)
     try: splits = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise DataError(f"{path.name}: not valid JSON ({e})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise DataError(f"{path.name}: not valid JSON ({e})") from None
     if not isinstance(splits, list) or not splits: raise DataError(f"{path.name}: expected a non-empty JSON list of splits")
     out = [_check_split(s, i, path.name) for i, s in enumerate(splits)]
     if dataset is not None: check_split_keys(out, dataset, path.name)
@@ -523,10 +523,14 @@ REGISTRY = {
                                       "or pack the README and the six domain folders into a .tar.gz; a self-made archive will not match this size and hash)"),
 }
 
+# %% ../nbs/01_data.ipynb #8c50f71c
+class UnknownDatasetError(CsumError, KeyError):
+    "A dataset name the registry does not know (a `KeyError`, as the lookup in `REGISTRY` it replaces)."
+
 # %% ../nbs/01_data.ipynb #2ec8b308
 def registry_entry(name:str) -> dict:
     "The `REGISTRY` entry called `name`, or an error listing the known names."
-    if name not in REGISTRY: raise KeyError(f"unknown dataset {name!r}; known: {', '.join(REGISTRY)}")
+    if name not in REGISTRY: raise UnknownDatasetError(f"{name}: unknown dataset (known: {', '.join(REGISTRY)})")
     return REGISTRY[name]
 
 # %% ../nbs/01_data.ipynb #1ef53f33
@@ -537,7 +541,7 @@ def how_to_get(name:str, dest_dir:str|Path=".") -> str:
             f"Save it as {dest}, then check it with `csum data verify {dest}`.")
 
 # %% ../nbs/01_data.ipynb #1ab1ef1d
-class DownloadError(ConnectionError):
+class DownloadError(CsumError, ConnectionError):
     "A download could not be made or did not verify; the message says how to get the file by hand."
 
 # %% ../nbs/01_data.ipynb #12470824
@@ -637,7 +641,7 @@ def format_verify(rep:dict) -> str:
     lines = [f"{rep['path']} ({rep['name'] or 'not a registered dataset'})",
              f"  size    {mark[rep['size_ok']]:8s} {rep['size']} bytes" + (f" (expected {rep['expected_size']})" if rep["expected_size"] else ""),
              f"  sha256  {mark[rep['sha256_ok']]:8s} {rep['sha256']}" + ("" if rep["expected_sha256"] else " (no published hash to compare with)"),
-             f"  schema  {mark[rep['schema_ok']]:8s} {rep['n_videos']} videos"]
+             f"  schema  {mark[rep['schema_ok']]:8s} " + (f"{rep['n_videos']} videos" if rep["n_videos"] is not None else "nothing could be read")]
     return "\n".join(lines + [f"  error: {x}" for x in rep["errors"]] + [f"  => {'OK' if rep['ok'] else 'FAILED'}"])
 
 # %% ../nbs/01_data.ipynb #52de44e9

@@ -152,7 +152,7 @@ def dist_n(x:Tensor, # (B,t,D) first sequences (e.g. ordered summaries)
            normalize:str="mean", # see `sequence_embedding`
            short:str="error", # see `sequence_embedding`
           ) -> Tensor:
-    "Eq. 4: expected similarity of a random n-clip sub-video of `x` and one of `y`, via mean window embeddings, `(B,)`."
+    "Eq. 4, a similarity despite its name (higher = more alike): expected inner product of a random n-clip sub-video of `x` and one of `y`, via mean window embeddings, `(B,)`."
     xm, ym = _check_pair(x, y, x_mask, y_mask)
     n = _embedding_options(h, n, normalize, short)
     _, _, _, _, short_x, short_y = check_values(*feature_checks(x, xm, "x", "x_mask"), *feature_checks(y, ym, "y", "y_mask"),

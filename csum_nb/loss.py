@@ -88,7 +88,7 @@ def csum_loss(video_emb:Tensor, # (B,E) one embedding per video
               include_positive:bool=True, # softmax form (SimCLR); False = negatives-only denominator
               reduction:str="mean", # "mean" over valid anchors, "sum" (Eq. 1 as written) or "none" (2B,)
              ) -> Tensor:
-    "Eq. 1 / NT-Xent over the 2B video and summary embeddings; positives are (video_i, summary_i) both ways."
+    "Eq. 1 / NT-Xent over the 2B video and summary embeddings, expected L2-normalised (as `sequence_embedding` gives them; logits are `z @ z.T / tau`, so raw embeddings change the scale); positives are (video_i, summary_i) both ways."
     _check_reduction(reduction)
     valid = _check_loss_args(video_emb, summary_emb, tau, valid)
     _check_embeddings(video_emb, summary_emb, valid)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_metrics.ipynb #839aba97
 from __future__ import annotations
-import time, json, warnings, contextlib
+import time, json, hashlib, zipfile, warnings, functools
 from contextvars import ContextVar
 from pathlib import Path
 from collections.abc import Mapping, Iterable
@@ -13,14 +13,16 @@ from scipy import stats
 import h5py
 from fastcore.basics import patch
 from .core import atomic_write
+from .data import DataError
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'COLUMNS', 'REFERENCE_DATASETS', 'frame_scores', 'shot_values', 'knapsack_select', 'knapsack',
            'keyshot_summary', 'DegenerateSummaryWarning', 'f1_per_user', 'f1_users', 'Annotators', 'rank_correlation',
            'kendall_tau', 'spearman_rho', 'highlight_ap', 'highlight_map', 'highlight_domain_map', 'iou_1d',
-           'temporal_ap', 'temporal_map', 'random_scores', 'uniform_scores', 'norm_scores', 'mean_direction',
-           'novelty_scores', 'human_loo_f1', 'human_loo_rank', 'save_scores', 'load_scores', 'heuristic_scores',
-           'load_references', 'evaluate', 'format_table', 'result_to_json']
+           'temporal_ap', 'temporal_map', 'random_scores', 'uniform_scores', 'video_rng', 'norm_scores',
+           'mean_direction', 'novelty_scores', 'human_loo_f1', 'human_loo_rank', 'save_scores', 'load_scores',
+           'infer_protocol', 'ConstantScoresWarning', 'heuristic_scores', 'load_references', 'evaluate', 'format_table',
+           'result_to_json']
 
 # %% ../nbs/04_metrics.ipynb #5e1c9164
 def _np(x):
@@ -167,7 +169,7 @@ def _degenerate_message(key:str|None, reports) -> str:
     return f"{key or 'video'}: {' and '.join(why)}: F1 = 0 for {n if machine else len(rows)} of {n} users"
 
 # %% ../nbs/04_metrics.ipynb #f88591f3
-_DEGENERATE = ContextVar("_DEGENERATE", default=None)   # {video key: set of reports} while `_one_warning_per_video` collects them
+_DEGENERATE = ContextVar("_DEGENERATE", default=None)   # a set of reports while `_warn_once_per_video` collects them
 
 def _report_degenerate(key:str|None, # video named in the warning
                        machine_empty:bool, # the machine summary selects no frame
@@ -177,7 +179,7 @@ def _report_degenerate(key:str|None, # video named in the warning
     empty = tuple(np.flatnonzero(~U.any(1)).tolist())
     if not (machine_empty or empty): return
     report = (bool(machine_empty), empty, len(U))
-    if (sink := _DEGENERATE.get()) is not None: sink.setdefault(key, set()).add(report)
+    if (sink := _DEGENERATE.get()) is not None: sink.add(report)
     else: warnings.warn(_degenerate_message(key, [report]), DegenerateSummaryWarning, stacklevel=3)
 
 # %% ../nbs/04_metrics.ipynb #af522164
@@ -207,13 +209,16 @@ def f1_users(machine_summary, # (n_frames,) 0/1 predicted summary
     return float(f.mean() if reduce == "avg" else f.max())
 
 # %% ../nbs/04_metrics.ipynb #3046a091
-@contextlib.contextmanager
-def _one_warning_per_video():
-    "Collect the empty-summary reports made inside the block by video key; then one warning per video."
-    tok = _DEGENERATE.set({})
-    try: yield
-    finally: reports = _DEGENERATE.get(); _DEGENERATE.reset(tok)
-    for key, reps in reports.items(): warnings.warn(_degenerate_message(key, reps), DegenerateSummaryWarning, stacklevel=3)
+def _warn_once_per_video(f):
+    "Wrap `f(key, ...)` so that the empty-summary reports of everything it scores become one warning naming `key`."
+    @functools.wraps(f)
+    def _f(key, *args, **kwargs):
+        tok = _DEGENERATE.set(set())
+        try: out = f(key, *args, **kwargs)
+        finally: reports = _DEGENERATE.get(); _DEGENERATE.reset(tok)
+        if reports: warnings.warn(_degenerate_message(key, reports), DegenerateSummaryWarning, stacklevel=2)
+        return out
+    return _f
 
 # %% ../nbs/04_metrics.ipynb #4479e769
 class Annotators:
@@ -418,6 +423,15 @@ def uniform_scores(n_steps:int) -> np.ndarray:
     "Constant step scores (all 1): the uniform baseline."
     return np.ones(int(n_steps))
 
+# %% ../nbs/04_metrics.ipynb #f44de771
+def video_rng(seed:int, # the evaluation's seed, >= 0
+              key:str, # the video key, e.g. "video_7"
+             ) -> np.random.Generator:
+    "The random stream of video `key` under `seed`: the same whatever else is evaluated, and in whatever order."
+    if int(seed) != seed or seed < 0: raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    h = int.from_bytes(hashlib.blake2b(str(key).encode(), digest_size=8).digest(), "little")
+    return np.random.default_rng(np.random.SeedSequence([int(seed), h]))
+
 # %% ../nbs/04_metrics.ipynb #24b0fa6c
 def norm_scores(features, # (n_steps, D) step features
                ) -> np.ndarray:
@@ -506,35 +520,56 @@ def save_scores(path:str|Path, # .h5/.hdf5 or .npz file to write
                 scores:Mapping, # {video key: (n_steps,) scores}
                ) -> Path:
     "Write step scores keyed by video to an HDF5 or .npz file (atomically)."
-    path = Path(path); arrs = {str(k): _vec(v, f"scores[{k!r}]") for k, v in scores.items()}
+    path = Path(path); arrs = {str(k): _vec(v, f"scores of {k}") for k, v in scores.items()}
+    if path.suffix not in (".h5", ".hdf5", ".npz"): raise DataError(f"{path.name}: unknown scores format (name it .h5, .hdf5 or .npz)")
     with atomic_write(path) as tmp:
-        if path.suffix in (".h5", ".hdf5"):
+        if path.suffix == ".npz":
+            with open(tmp, "wb") as fh: np.savez(fh, **arrs)
+        else:
             with h5py.File(tmp, "w") as f:
                 for k, a in arrs.items(): f.create_dataset(k, data=a)
-        elif path.suffix == ".npz":
-            with open(tmp, "wb") as fh: np.savez(fh, **arrs)
-        else: raise ValueError(f"{path}: unknown scores format (use .h5, .hdf5 or .npz)")
     return path
 
 # %% ../nbs/04_metrics.ipynb #bd4cda4c
+def _file_vec(x, src:str, key:str) -> np.ndarray:
+    "`_vec` of the scores of video `key` read from `src`, with a `DataError` naming both."
+    try: return _vec(x, "scores")
+    except ValueError as e: raise DataError(f"{src}: {key}: {e}") from None
+
+# %% ../nbs/04_metrics.ipynb #320f4e60
+def _read_h5_scores(path:Path) -> dict:
+    "The raw arrays of an HDF5 scores file: a dataset per key, or a group per key holding `scores`."
+    raw = {}
+    try: f = h5py.File(path, "r")
+    except OSError as e: raise DataError(f"{path.name}: not a readable HDF5 file ({e}) (write scores with csum_nb.metrics.save_scores)") from None
+    with f:
+        for k, x in f.items():
+            if isinstance(x, h5py.Group):
+                if "scores" not in x: raise DataError(f"{path.name}: {k}/scores: missing (a scores file holds one (n_steps,) array per video; was a dataset file given as scores?)")
+                x = x["scores"]
+            raw[k] = x[()]
+    return raw
+
+# %% ../nbs/04_metrics.ipynb #c796d31a
+def _read_npz_scores(path:Path) -> dict:
+    "The arrays of an `.npz` scores file."
+    try:
+        with np.load(path, allow_pickle=False) as z: return {k: z[k] for k in z.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        raise DataError(f"{path.name}: not a readable .npz file of numeric arrays ({e}) (write scores with csum_nb.metrics.save_scores)") from None
+
+# %% ../nbs/04_metrics.ipynb #932048f0
 def load_scores(path:str|Path, # .h5/.hdf5 or .npz file
                ) -> dict[str, np.ndarray]:
     "Step scores keyed by video from an HDF5 or .npz file; each must be a finite 1-D array."
     path = Path(path)
+    if path.is_dir(): raise DataError(f"{path}: is a folder (a scores file is one .h5, .hdf5 or .npz file)")
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such scores file")
-    if path.suffix == ".npz":
-        with np.load(path, allow_pickle=False) as z: raw = {k: z[k] for k in z.files}
-    elif path.suffix in (".h5", ".hdf5"):
-        raw = {}
-        with h5py.File(path, "r") as f:
-            for k, x in f.items():
-                if isinstance(x, h5py.Group):
-                    if "scores" not in x: raise ValueError(f"{path.name}: group {k!r} has no 'scores' dataset")
-                    x = x["scores"]
-                raw[k] = x[()]
-    else: raise ValueError(f"{path}: unknown scores format (use .h5, .hdf5 or .npz)")
-    if not raw: raise ValueError(f"{path.name}: no scores in the file")
-    return {k: _vec(v, f"{path.name}: scores[{k!r}]") for k, v in raw.items()}
+    if path.suffix == ".npz": raw = _read_npz_scores(path)
+    elif path.suffix in (".h5", ".hdf5"): raw = _read_h5_scores(path)
+    else: raise DataError(f"{path.name}: unknown scores format (name it .h5, .hdf5 or .npz)")
+    if not raw: raise DataError(f"{path.name}: no scores in the file (one (n_steps,) array per video key expected)")
+    return {k: _file_vec(v, path.name, k) for k, v in raw.items()}
 
 # %% ../nbs/04_metrics.ipynb #b78b7937
 PROTOCOLS = {
@@ -542,6 +577,20 @@ PROTOCOLS = {
     "summe": dict(reduce="max", rank="frame scores vs binary user summaries; tau-b / rho per user, then mean"),
 }
 COLUMNS = ("f1", "precision", "recall", "tau", "rho", "tau_step", "rho_step", "selected")
+
+# %% ../nbs/04_metrics.ipynb #fcaaf163
+def infer_protocol(dataset, # {key: Video}, or an `H5Videos` (which knows its file name)
+                  ) -> tuple[str, str]:
+    "(protocol, why): the registry name of the file, else raw annotator scores in the videos, else a tvsum/summe file name, else summe."
+    from csum_nb.data import REGISTRY
+    path = getattr(dataset, "path", None); name = Path(path).name if path is not None else None
+    reg = next((k for k, e in REGISTRY.items() if k in PROTOCOLS and e["filename"] == name), None)
+    if reg: return reg, f"{name} is the registry's {reg} file"
+    if not len(dataset): raise DataError(f"{name or 'dataset'}: no videos")
+    if getattr(dataset[next(iter(dataset))], "user_scores", None) is not None: return "tvsum", "the videos carry per-frame annotator scores (user_scores)"
+    found = [p for p in PROTOCOLS if p in (name or "").lower()]
+    if len(found) == 1: return found[0], f"the file name {name} says {found[0]}"
+    return "summe", "the videos carry binary user summaries only, no per-frame annotator scores"
 
 # %% ../nbs/04_metrics.ipynb #b87c7ff5
 def _rank_target(v, protocol:str):
@@ -569,7 +618,6 @@ def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for 
                  v, # a `csum_nb.data.Video`
                  protocol:str, proportion:float,
                  ann=None, # `_annotators(v, protocol)`, when already prepared
-                 key:str|None=None, # the video's key, named in warnings
                 ) -> dict:
     "Mean over the P predictions of every column for one video."
     red = PROTOCOLS[protocol]["reduce"]
@@ -577,7 +625,7 @@ def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for 
     out = {c: [] for c in COLUMNS}
     for s in preds:
         summ = keyshot_summary(s, v.change_points, v.n_frames, v.n_frame_per_seg, v.picks, proportion)
-        p, r, f = f1_per_user(summ, v.user_summary, key)
+        p, r, f = f1_per_user(summ, v.user_summary)
         i = int(np.argmax(f))
         for c, x in zip(("f1", "precision", "recall"), (f, p, r)): out[c].append(x.mean() if red == "avg" else x[i])
         out["selected"].append(summ.mean())
@@ -585,11 +633,11 @@ def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for 
     return {c: float(np.mean(x)) for c, x in out.items()}
 
 # %% ../nbs/04_metrics.ipynb #add31a77
-def _human_row(v, protocol:str, ann=None, key:str|None=None) -> dict:
+def _human_row(v, protocol:str, ann=None) -> dict:
     "Leave-one-out agreement of the annotators of one video, in the same columns."
     red = PROTOCOLS[protocol]["reduce"]; A, A_step = ann or _annotators(v, protocol)
     row = dict.fromkeys(COLUMNS, np.nan)
-    row["precision"], row["recall"], row["f1"] = (float(x.mean()) for x in human_loo_f1(v.user_summary, red, with_pr=True, key=key))
+    row["precision"], row["recall"], row["f1"] = (float(x.mean()) for x in human_loo_f1(v.user_summary, red, with_pr=True))
     row["selected"] = float(np.asarray(v.user_summary).mean())
     if A is not None and A.n_users > 1:
         row["tau"], row["rho"] = (float(human_loo_rank(A, m).mean()) for m in ("kendall", "spearman"))
@@ -607,44 +655,76 @@ def _mean_row(rows:list[dict]) -> dict:
     return out
 
 # %% ../nbs/04_metrics.ipynb #0f87406d
-def _split_keys(split, scores:Mapping, dataset) -> list[str]:
-    "The video keys to evaluate: all scored videos, a list of keys, or a split dict's `test_keys`."
-    if split is None: keys = list(scores)
-    elif isinstance(split, Mapping):
-        if "test_keys" not in split: raise ValueError(f"split must have 'test_keys', got keys {sorted(split)}")
-        keys = list(split["test_keys"])
-    else: keys = list(split)
-    keys = [str(k).strip("/").split("/")[-1] for k in keys]
-    if not keys: raise ValueError("no videos to evaluate (empty split)")
-    missing = [k for k in keys if k not in scores]
-    if missing: raise KeyError(f"no scores for {len(missing)} video(s): {missing[:5]}")
-    absent = [k for k in keys if k not in dataset]
-    if absent: raise KeyError(f"{len(absent)} video(s) not in the dataset: {absent[:5]}")
-    return keys
+def _some(keys, n:int=3) -> str:
+    "A readable list of the first `n` keys: 'video_1, video_2, video_3 and 4 more'."
+    keys = list(keys)
+    return ", ".join(map(str, keys[:n])) + (f" and {len(keys) - n} more" if len(keys) > n else "")
+
+# %% ../nbs/04_metrics.ipynb #30ac487f
+def _split_test_keys(split, dataset, dsrc:str) -> list[str]:
+    "The test keys of a split (a dict with 'test_keys', or a list), prefixes stripped; each must be a video of `dataset`."
+    if isinstance(split, Mapping):
+        if "test_keys" not in split: raise DataError(f"split: no test_keys (a split is {{train_keys: [...], test_keys: [...]}}, got {', '.join(map(str, split))})")
+        split = split["test_keys"]
+    want = [str(k).strip("/").split("/")[-1] for k in split]
+    if not want: raise DataError("split: test_keys: empty (no video to evaluate)")
+    absent = [k for k in want if k not in dataset]
+    if absent: raise DataError(f"split: test_keys: {_some(absent)} not in {dsrc} ({len(dataset)} videos) (is the split for another dataset?)")
+    return want
+
+# %% ../nbs/04_metrics.ipynb #2ed089c9
+def _eval_keys(scores:Mapping, dataset, split, subset:bool, src:str, dsrc:str) -> tuple[list[str], list[str]]:
+    "(videos to evaluate in the dataset's order, videos asked for without scores); blames the split first, then the scores."
+    want = list(dataset) if split is None else _split_test_keys(split, dataset, dsrc)
+    extra = [k for k in scores if k not in dataset]
+    if extra: raise DataError(f"{src}: {_some(extra)}: not in {dsrc} ({len(dataset)} videos) (are the scores for another dataset?)")
+    missing = [k for k in want if k not in scores]
+    if missing and not subset: raise DataError(f"{src}: no scores for {len(missing)} of the {len(want)} videos to evaluate: {_some(missing)} "
+                                               "(score every video, or evaluate the scored ones only: subset=True, csum eval --subset)")
+    scored = set(want) - set(missing)
+    keys = [k for k in dataset if k in scored]
+    if not keys: raise DataError(f"{src}: none of the {len(want)} videos to evaluate has scores")
+    return keys, missing
 
 # %% ../nbs/04_metrics.ipynb #bc700543
-def _video_rows(k:str, s:np.ndarray, v, protocol:str, proportion:float,
-                baselines:bool, n_draws:int, rng:np.random.Generator) -> tuple[dict, dict]:
-    "The row of video `k` (step scores `s`) and, if asked, its random / uniform / human rows."
-    if len(s) != len(v.picks): raise ValueError(f"scores[{k!r}] has {len(s)} steps but video {k} has n_steps = {len(v.picks)}")
-    ann = _annotators(v, protocol)
-    row = {"key": k, "n_frames": int(v.n_frames), "n_steps": len(s), **_score_video(s[None], v, protocol, proportion, ann, k)}
-    if not baselines: return row, {}
-    draws = np.stack([random_scores(len(s), rng) for _ in range(n_draws)])
-    return row, {"random": _score_video(draws, v, protocol, proportion, ann, k),
-                 "uniform": _score_video(uniform_scores(len(s))[None], v, protocol, proportion, ann, k),
-                 "human": _human_row(v, protocol, ann, k)}
+class ConstantScoresWarning(UserWarning):
+    "Some videos' scores are constant: the summary is then decided by shot lengths alone."
 
 # %% ../nbs/04_metrics.ipynb #a2c3a1b3
-def _collect_rows(scores:Mapping, dataset, keys:list[str], protocol:str, proportion:float,
-                  baselines:bool, n_draws:int, seed:int) -> tuple[list[dict], dict[str, list[dict]]]:
-    "The rows of videos `keys` and of each baseline; the random draws of all videos come from one seeded generator."
-    rows, base, rng = [], {"random": [], "uniform": [], "human": []}, np.random.default_rng(seed)
-    for k in keys:
-        row, b = _video_rows(k, _vec(scores[k], f"scores[{k!r}]"), dataset[k], protocol, proportion, baselines, n_draws, rng)
-        rows.append(row)
-        for n, r in b.items(): base[n].append(r)
-    return rows, base
+def _checked_scores(scores:Mapping, keys:list[str], src:str) -> dict[str, np.ndarray]:
+    "The scores of `keys` as finite 1-D arrays (a `DataError` names `src` and the video); one warning for all constant ones."
+    S = {k: _file_vec(scores[k], src, k) for k in keys}
+    flat = [k for k, s in S.items() if len(s) and s.min() == s.max()]
+    zero = [k for k in flat if S[k][0] == 0]
+    if flat: warnings.warn(f"{src}: {len(flat)} of {len(keys)} videos have constant scores ({_some(flat)}" + (f"; all zero: {_some(zero)}" if zero else "")
+                           + "): every shot is worth the same, so shot lengths alone decide the summary (zero scores select nothing) "
+                           "and tau, rho are 0 (is this the model's output?)", ConstantScoresWarning, stacklevel=4)
+    return S
+
+# %% ../nbs/04_metrics.ipynb #3b4d8369
+def _check_video_scores(k:str, s:np.ndarray, v, baselines:bool, src:str, dsrc:str):
+    "A `DataError` naming `src`, `dsrc` and video `k` unless scores `s` fit video `v` (and `v` has 2 users for the human row)."
+    if len(s) != len(v.picks): raise DataError(f"{src}: {k}: {len(s)} scores, but {k} of {dsrc} has n_steps = {len(v.picks)} (one score per step)")
+    if s.min() < 0: raise DataError(f"{src}: {k}: scores must be >= 0, min {s.min():.3g} (pass probabilities, e.g. a sigmoid of logits)")
+    if baselines and len(v.user_summary) < 2: raise DataError(
+        f"{dsrc}: {k}/user_summary: {len(v.user_summary)} user; the human row compares each user with the others and needs 2 "
+        "(evaluate without baselines: csum eval --no-baselines, baselines=False)")
+
+# %% ../nbs/04_metrics.ipynb #85ff251e
+@_warn_once_per_video
+def _video_rows(k:str, s:np.ndarray, v, protocol:str, proportion:float, baselines:bool, n_draws:int, seed:int,
+                named:Mapping, # {row name: (n_steps,) scores of this video}, scored like the model's
+               ) -> tuple[dict, dict]:
+    "The row of video `k` (step scores `s`) and its other rows: random / uniform / human if `baselines`, then one per `named`."
+    ann = _annotators(v, protocol)
+    row = {"key": k, "n_frames": int(v.n_frames), "n_steps": len(s), **_score_video(s[None], v, protocol, proportion, ann)}
+    more = {}
+    if baselines:
+        rng = video_rng(seed, k)
+        more = {"random": _score_video(np.stack([random_scores(len(s), rng) for _ in range(n_draws)]), v, protocol, proportion, ann),
+                "uniform": _score_video(uniform_scores(len(s))[None], v, protocol, proportion, ann),
+                "human": _human_row(v, protocol, ann)}
+    return row, more | {n: _score_video(x[None], v, protocol, proportion, ann) for n, x in named.items()}
 
 # %% ../nbs/04_metrics.ipynb #f59ae476
 def heuristic_scores(dataset:Mapping, # {key: Video}, e.g. `csum_nb.data.load_h5(...)`
@@ -658,18 +738,12 @@ def heuristic_scores(dataset:Mapping, # {key: Video}, e.g. `csum_nb.data.load_h5
             "novelty": {k: novelty_scores(x, mu) for k, x in feats.items()}}
 
 # %% ../nbs/04_metrics.ipynb #3caeb399
-def _named_rows(sets:Mapping, # {row name: {key: (n_steps,) step scores}}
-                dataset, keys:list[str], protocol:str, proportion:float) -> dict[str, list[dict]]:
-    "Per-video rows of each named score set over `keys`, scored like a model's (annotators prepared once per video)."
-    out = {n: [] for n in sets}
-    for k in keys:
-        v = dataset[k]; ann = _annotators(v, protocol)
-        for n, sc in sets.items():
-            if k not in sc: raise KeyError(f"{n}: no scores for video {k}")
-            s = _vec(sc[k], f"{n}[{k!r}]")
-            if len(s) != len(v.picks): raise ValueError(f"{n}[{k!r}] has {len(s)} steps but video {k} has n_steps = {len(v.picks)}")
-            out[n].append(_score_video(s[None], v, protocol, proportion, ann, k))
-    return out
+def _named_vec(name:str, sc:Mapping, k:str, v, dsrc:str) -> np.ndarray:
+    "The step scores of video `k` in the named score set `sc` (a baseline or reference row), checked against the video."
+    if k not in sc: raise DataError(f"{name}: no scores for {k}")
+    s = _file_vec(sc[k], name, k)
+    if len(s) != len(v.picks): raise DataError(f"{name}: {k}: {len(s)} scores, but {k} of {dsrc} has n_steps = {len(v.picks)}")
+    return s
 
 # %% ../nbs/04_metrics.ipynb #ec31baed
 REFERENCE_DATASETS = ("latent_importance",)   # per-video (n_steps,) arrays a dataset file may store as reference scores
@@ -695,75 +769,104 @@ def _references(references, dataset, keys:list[str]) -> tuple[dict, list[str]]:
     return load_references(path, keys) if path is not None and Path(path).is_file() else ({}, [])
 
 # %% ../nbs/04_metrics.ipynb #f558bbf3
-def _result(rows:list[dict], base:dict[str, list[dict]], protocol:str, proportion:float, n_draws:int, seed:int) -> dict:
-    "The `evaluate` result without its timing: labels, per-video rows, means, baseline means and notes."
-    notes = (["some videos have no raw annotator scores (user_scores): their rank columns are NaN and left out of the mean"]
-             if protocol == "tvsum" and any(np.isnan(r["tau"]) for r in rows) else [])
-    return dict(protocol=protocol, f1_reduce=PROTOCOLS[protocol]["reduce"], rank_protocol=f"{protocol}: {PROTOCOLS[protocol]['rank']}",
-                proportion=proportion, videos=rows, summary=_mean_row(rows),
-                baselines={n: _mean_row(r) | ({"n_draws": n_draws, "seed": seed} if n == "random" else {}) for n, r in base.items() if r},
-                notes=notes)
+def _score_all(S:dict, dataset, keys:list[str], protocol:str, proportion:float, baselines:bool, n_draws:int, seed:int,
+               named:Mapping, refs:Mapping, src:str, dsrc:str) -> tuple[list[dict], dict, dict]:
+    "Per-video rows of the model, of the baselines ({name: rows}) and of the references ({name: rows}), video by video."
+    rows, base, ref_rows = [], {}, {}
+    for k in keys:
+        v = dataset[k]; _check_video_scores(k, S[k], v, baselines, src, dsrc)
+        row, more = _video_rows(k, S[k], v, protocol, proportion, baselines, n_draws, seed,
+                                {n: _named_vec(n, sc, k, v, dsrc) for n, sc in (named | refs).items()})
+        rows.append(row)
+        for n, r in more.items(): (ref_rows if n in refs else base).setdefault(n, []).append(r)
+    return rows, base, ref_rows
+
+# %% ../nbs/04_metrics.ipynb #6a61f2c1
+def _result(rows:list[dict], base:dict, ref_rows:dict, protocol:str, why:str, proportion:float, n_draws:int, seed:int, notes:list[str]) -> dict:
+    "The `evaluate` result without its timing: labels, per-video rows, means, baseline and reference means, notes."
+    if protocol == "tvsum" and any(np.isnan(r["tau"]) for r in rows):
+        notes = ["some videos have no raw annotator scores (user_scores): their rank columns are NaN and left out of the mean"] + notes
+    res = dict(protocol=protocol, protocol_source=why, f1_reduce=PROTOCOLS[protocol]["reduce"], rank_protocol=f"{protocol}: {PROTOCOLS[protocol]['rank']}",
+               proportion=proportion, videos=rows, summary=_mean_row(rows),
+               baselines={n: _mean_row(r) | ({"n_draws": n_draws, "seed": seed} if n == "random" else {}) for n, r in base.items()})
+    if ref_rows: res["references"] = {n: _mean_row(r) for n, r in ref_rows.items()}
+    return res | {"notes": notes}
+
+# %% ../nbs/04_metrics.ipynb #d75cd0e7
+def _evaluate(scores:dict, dataset, src:str, split, protocol:str|None, proportion:float, baselines:bool,
+              n_draws:int, seed:int, references:Mapping|None, subset:bool) -> dict:
+    "`evaluate` on scores already read and an opened dataset; `src` names the scores in messages."
+    dsrc = Path(dataset.path).name if getattr(dataset, "path", None) is not None else "the dataset"
+    why = "given"
+    if protocol is None: protocol, why = infer_protocol(dataset); why = f"inferred: {why}"
+    keys, missing = _eval_keys(scores, dataset, split, subset, src, dsrc)
+    S = _checked_scores(scores, keys, src)
+    named = heuristic_scores(dataset, keys) if baselines else {}
+    refs, notes = _references(references, dataset, keys)
+    if set(refs) & set(named): raise ValueError(f"reference names {sorted(set(refs) & set(named))} are baseline rows: rename them")
+    rows, base, ref_rows = _score_all(S, dataset, keys, protocol, proportion, baselines, n_draws, seed, named, refs, src, dsrc)
+    if subset: notes += [f"subset: {len(keys)} of the {len(keys) + len(missing)} videos asked for have scores and were evaluated"
+                         + (f"; not scored: {_some(missing, 10)}" if missing else "")]
+    res = _result(rows, base, ref_rows, protocol, why, proportion, n_draws, seed, notes)
+    return res | ({"not_scored": missing} if subset else {})
 
 # %% ../nbs/04_metrics.ipynb #98e10a1c
 def evaluate(scores:Mapping|str|Path, # {video key: (n_steps,) step scores}, or a scores file (.h5/.npz)
              dataset:Mapping|str|Path, # {key: Video} (e.g. `csum_nb.data.load_h5(...)`), or an eccv16 .h5 path
-             split=None, # None (every scored video), a list of keys, or a split dict with 'test_keys'
-             protocol:str="tvsum", # "tvsum" (F1 averaged over users) or "summe" (max over users)
+             split=None, # None (every video of the dataset), a list of keys, or a split dict with 'test_keys'
+             protocol:str|None=None, # "tvsum" (F1 averaged over users) or "summe" (max over users); None: `infer_protocol`
              proportion:float=0.15, # summary budget
              baselines:bool=True, # add the random / uniform / human / feature_norm / novelty rows
              n_draws:int=10, # random-baseline draws per video
-             seed:int=0, # seed of the random baseline
+             seed:int=0, # seed of the random baseline (each video's stream: `video_rng(seed, key)`)
              references:Mapping|None=None, # {name: {key: (n_steps,) scores}} reported as reference rows; default: those stored in the dataset file
+             subset:bool=False, # evaluate the scored videos only, instead of refusing scores that miss some videos asked for
             ) -> dict:
     "Keyshot F1 and rank correlations per video and on average, with baselines, reference rows and protocol labels."
-    if protocol not in PROTOCOLS: raise ValueError(f"protocol must be one of {sorted(PROTOCOLS)}, got {protocol!r}")
+    if protocol is not None and protocol not in PROTOCOLS: raise ValueError(f"protocol must be one of {sorted(PROTOCOLS)} or None, got {protocol!r}")
     if baselines and n_draws < 1: raise ValueError(f"n_draws must be >= 1 for the random baseline, got {n_draws}")
+    if int(seed) != seed or seed < 0: raise ValueError(f"seed must be a non-negative integer, got {seed}")
     t0 = time.perf_counter()
+    src = Path(scores).name if isinstance(scores, (str, Path)) else "scores"
     if isinstance(scores, (str, Path)): scores = load_scores(scores)
     scores = {str(k).strip("/").split("/")[-1]: v for k, v in scores.items()}
-    if isinstance(dataset, (str, Path)):
-        from csum_nb.data import load_h5
-        with load_h5(dataset) as ds:
-            return evaluate(scores, ds, split, protocol, proportion, baselines, n_draws, seed, references) | {"seconds": time.perf_counter() - t0}
-    keys = _split_keys(split, scores, dataset)
-    with _one_warning_per_video():
-        rows, base = _collect_rows(scores, dataset, keys, protocol, proportion, baselines, n_draws, seed)
-        if baselines: base |= _named_rows(heuristic_scores(dataset, keys), dataset, keys, protocol, proportion)
-        res = _result(rows, base, protocol, proportion, n_draws, seed)
-        refs, notes = _references(references, dataset, keys); res["notes"] += notes
-        if refs: res["references"] = {n: _mean_row(r) for n, r in _named_rows(refs, dataset, keys, protocol, proportion).items()}
-    return res | {"seconds": time.perf_counter() - t0}
+    args = (split, protocol, proportion, baselines, n_draws, seed, references, subset)
+    if not isinstance(dataset, (str, Path)): return _evaluate(scores, dataset, src, *args) | {"seconds": time.perf_counter() - t0}
+    from csum_nb.data import load_h5
+    with load_h5(dataset) as ds: return _evaluate(scores, ds, src, *args) | {"seconds": time.perf_counter() - t0}
 
 # %% ../nbs/04_metrics.ipynb #64614000
 def format_table(result:dict, # from `evaluate`
                  per_video:bool=True, # include one line per video
                 ) -> str:
     "A plain-text table of an `evaluate` result: videos, mean, baselines, references and the protocol labels."
-    cols = COLUMNS
+    cols, base = COLUMNS, result.get("baselines", {})
     def line(name, r): return f"{name:<18}" + "".join(f"{r.get(c, float('nan')):>10.3f}" for c in cols)
     out = [f"{'video':<18}" + "".join(f"{c:>10}" for c in cols)]
     if per_video: out += [line(r["key"], r) for r in result["videos"]]
     out.append("-" * len(out[0]))
     out.append(line(f"mean (n={result['summary']['n_videos']})", result["summary"]))
-    for n, r in result.get("baselines", {}).items(): out.append(line(n, r))
+    out += [line(n, r) for n, r in base.items()]
     if result.get("references"):
         out.append("reference, not a method (e.g. a synthetic set's hidden importance, scored like a model):")
         out += [line(n, r) for n, r in result["references"].items()]
-    out += [f"protocol: {result['protocol']} | F1 over users: {result['f1_reduce']} | budget {result['proportion']:.0%} of frames, 0/1 knapsack over shots",
-            f"rank correlation: {result['rank_protocol']}",
-            "human = each annotator left out in turn against the others; random = mean over "
-            + (f"{result['baselines']['random']['n_draws']} seeded draws" if "random" in result.get("baselines", {}) else "draws")]
-    if "novelty" in result.get("baselines", {}):
+    how = result.get("protocol_source", "given")
+    out += [f"protocol: {result['protocol']} ({how}{'' if how == 'given' else '; choose with --protocol'}) | F1 over users: {result['f1_reduce']} "
+            f"| budget {result['proportion']:.0%} of frames, 0/1 knapsack over shots", f"rank correlation: {result['rank_protocol']}"]
+    if "human" in base: out.append("human = each annotator left out in turn against the others")
+    if "random" in base: out.append(f"random = mean over {base['random']['n_draws']} draws per video, seed {base['random']['seed']} with the video key")
+    if "novelty" in base:
         out.append("feature_norm = L2 norm of each step's feature; novelty = 1 - cos(step feature, dataset mean feature); both use no label and no training")
-    out += [f"note: {n}" for n in result.get("notes", [])]
-    return "\n".join(out)
+    return "\n".join(out + [f"note: {n}" for n in result.get("notes", [])])
 
 # %% ../nbs/04_metrics.ipynb #8b01cde2
-def result_to_json(result:dict) -> str:
+def result_to_json(result:dict, # from `evaluate`
+                   per_video:bool=True, # keep the per-video rows (`videos`)
+                  ) -> str:
     "An `evaluate` result as strict JSON (NaN written as null)."
     def clean(x):
         if isinstance(x, float): return None if np.isnan(x) else x
         if isinstance(x, dict): return {k: clean(v) for k, v in x.items()}
         if isinstance(x, list): return [clean(v) for v in x]
         return x
-    return json.dumps(clean(result), indent=1)
+    return json.dumps(clean({k: v for k, v in result.items() if per_video or k != "videos"}), indent=1)
