@@ -16,7 +16,8 @@ class CsumError(Exception):
 # %% ../nbs/index.ipynb #1becf013
 _API = {  # top-level name -> the module that defines it (imported on first use)
     "seed_everything": "core", "get_device": "core",
-    "Video": "data", "DataError": "data", "load_h5": "data", "write_h5": "data", "load_splits": "data", "kfold_splits": "data",
+    "Video": "data", "DataError": "data", "load_h5": "data", "write_h5": "data",
+    "load_splits": "splits", "kfold_splits": "splits",
     "default_dataset": "synthetic", "write_synthetic": "synthetic",
     "kts": "kts",
     "keyshot_summary": "metrics", "evaluate": "metrics", "format_table": "metrics", "load_scores": "metrics", "save_scores": "metrics",

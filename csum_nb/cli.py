@@ -56,7 +56,7 @@ def _is_highlights(path:Path) -> bool: return path.is_dir() or path.name.endswit
 # %% ../nbs/90_cli.ipynb #1b0ce5a3
 def _highlights_info(path:Path) -> dict:
     "Per-domain counts of a YouTube Highlights labels folder or archive (and its features file, when it has one)."
-    from csum_nb.data import load_youtube_highlights
+    from csum_nb.datasets import load_youtube_highlights
     doms = {d: dict(videos=len(vs), train=sum(v.split == "train" for v in vs.values()), test=sum(v.split == "test" for v in vs.values()),
                     clips=sum(v.n_clips for v in vs.values()), highlights=sum(int((v.labels > 0).sum()) for v in vs.values()))
             for d, vs in load_youtube_highlights(path).items()}
@@ -130,7 +130,7 @@ def _verify_problem(rep:dict) -> str:
 # %% ../nbs/90_cli.ipynb #c89b3cc1
 def cmd_data_verify(args) -> int:
     "Check a dataset file's size, hash (where known) and schema; exit 2 when it does not verify."
-    from csum_nb.data import verify, format_verify
+    from csum_nb.datasets import verify, format_verify
     report = verify(args.path, name=args.name)
     print(json.dumps(report, indent=1, default=str) if args.json else format_verify(report))
     if not report["ok"]: raise CsumError(_verify_problem(report))
@@ -139,7 +139,7 @@ def cmd_data_verify(args) -> int:
 # %% ../nbs/90_cli.ipynb #39e7c07a
 def cmd_data_download(args) -> int:
     "Download a public dataset file from the registry, with progress and verification."
-    from csum_nb.data import download
+    from csum_nb.datasets import download
     path = download(args.name, args.dest, url=args.url, timeout=args.timeout)
     print(f"downloaded and verified {args.name}: {path}")
     return 0
@@ -147,7 +147,7 @@ def cmd_data_download(args) -> int:
 # %% ../nbs/90_cli.ipynb #241148db
 def cmd_data_list(args) -> int:
     "List the public datasets the registry knows, with sizes and where to get them."
-    from csum_nb.data import REGISTRY
+    from csum_nb.datasets import REGISTRY
     for name, e in REGISTRY.items():
         size = f"{e['size']:,} bytes" if e.get('size') else "size unknown"
         print(f"{name:20s} {e['filename']}  ({size})\n{'':20s} {e.get('description','')}\n{'':20s} get it from {e['source']}")
@@ -157,7 +157,8 @@ def cmd_data_list(args) -> int:
 def cmd_data_splits(args) -> int:
     "Make seeded true k-fold splits for a dataset and write them as JSON."
     _check_output_file(Path(args.output), (".json",), "a split file (JSON)", "splits.json")
-    from csum_nb.data import load_h5, kfold_splits, save_splits
+    from csum_nb.data import load_h5
+    from csum_nb.splits import kfold_splits, save_splits
     with load_h5(args.path, validate=False) as ds: keys = list(ds.keys())
     if args.k > len(keys): raise CsumError(f"{args.path}: {len(keys)} videos cannot make {args.k} folds (use -k {len(keys)} or fewer)")
     splits = kfold_splits(keys, k=args.k, seed=args.seed)
@@ -182,7 +183,8 @@ def _fold(splits_file:str|None, fold:int|None, data:Path) -> tuple[dict|None, st
     if splits_file is None:
         if fold is not None: raise CsumError(f"--fold {fold} needs --splits FILE (the split file the fold is taken from)")
         return None, None
-    from csum_nb.data import DataError, load_splits, load_h5
+    from csum_nb.data import DataError, load_h5
+    from csum_nb.splits import load_splits
     from csum_nb.metrics import _some
     path = Path(splits_file); splits = load_splits(path)
     if fold is None or fold >= len(splits):

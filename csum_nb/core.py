@@ -87,7 +87,7 @@ def recording() -> bool:
 # %% ../nbs/00_core.ipynb #65c41768
 RESULTS_DIR = Path("results")  # recorded results, relative to the notebooks' folder (Jupyter and nbdev-test run notebooks there)
 
-def results_path(name:str, # file name, e.g. "06_distance_norm_tau.json"
+def results_path(name:str, # file name, e.g. "11_distance_norm_tau.json"
                  record:bool|None=None, # True: the recorded file; False: the scratch copy; None: `recording()`
                 ) -> Path:
     "Where a notebook's result `name` goes: `results/name` when recording, else a scratch copy in `cache_dir('results')`."

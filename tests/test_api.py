@@ -13,7 +13,8 @@ def test_top_level_names():
     for name, mod in csum_nb._API.items(): assert getattr(csum_nb, name) is getattr(importlib.import_module(f"csum_nb.{mod}"), name), name
     assert {"evaluate", "load_h5", "csum_loss", "successive_halving_topk", "dist_n"} <= set(dir(csum_nb))
     assert not hasattr(csum_nb, "nosuch")
-    from csum_nb.data import DataError, MissingVideoError, UnknownDatasetError, DownloadError
+    from csum_nb.data import DataError, MissingVideoError
+    from csum_nb.datasets import UnknownDatasetError, DownloadError
     for e in (DataError, MissingVideoError, UnknownDatasetError, DownloadError): assert issubclass(e, csum_nb.CsumError), e
     assert issubclass(DataError, ValueError) and issubclass(MissingVideoError, KeyError) and issubclass(DownloadError, ConnectionError)
 

@@ -71,9 +71,9 @@ def test_eval_beats_random_with_annotator_means(tvsum, tmp_path):
     assert list(res["references"]) == ["latent_importance"]   # the synthetic file stores its hidden importance
 
 def test_highlights_synth_is_deterministic_and_reads_back(tmp_path):
-    from csum_nb.data import load_youtube_highlights
+    from csum_nb.datasets import load_youtube_highlights
     from csum_nb.synthetic import tree_sha256
-    for name in ("a", "b"): csum("data", "synth", "highlights", "-o", tmp_path/name, "--seed", 0)   # seed dependence: 02_synthetic
+    for name in ("a", "b"): csum("data", "synth", "highlights", "-o", tmp_path/name, "--seed", 0)   # seed dependence: 07_synthetic
     assert tree_sha256(tmp_path/"a") == tree_sha256(tmp_path/"b")
     hl = load_youtube_highlights(tmp_path/"a")
     assert len(hl) == 6 and all(len(v) > 0 for v in hl.values())

@@ -36,3 +36,26 @@ def test_results_go_through_results_path(path):
     "No cell names the recorded-results folder itself: writes go through `results_path`, so only CSUM_RECORD=1 rewrites records."
     for src in _code_cells(path):
         assert not re.search(r"""['"]results['"/]""", src), f"{path.name}: a cell names the results folder directly\n{src[:300]}"
+
+def _module_of(path:Path) -> str|None:
+    "The module a notebook exports into (`#| default_exp`), e.g. 'data'; '__init__' for the index notebook."
+    for src in _code_cells(path):
+        m = re.search(r"^#\|\s*default_exp\s+(\S+)", src, re.M)
+        if m: return m.group(1)
+    return None
+
+# the one deliberate exception to the reading order: the top-k derivation forms successive halving's summary with the
+# fused operator of the notebook right after it (engineering kept out of the derivation; the derivation checks it against P @ x)
+FORWARD_REFERENCES = {("12_topk.ipynb", "topk_fused")}
+
+def test_reading_order():
+    "Each notebook uses only modules of the notebooks before it (the index notebook, which defines the package root, counts as first)."
+    order = [p for p in NBS if p.name == "index.ipynb"] + [p for p in NBS if p.name != "index.ipynb"]
+    pos = {_module_of(p): i for i, p in enumerate(order) if _module_of(p)}
+    late = []
+    for i, p in enumerate(order):
+        if p.name == "index.ipynb": continue   # the landing page shows the whole package at work
+        for src in _code_cells(p):
+            for mod in re.findall(r"(?:from|import)\s+csum_nb\.(\w+)", src):
+                if mod in pos and pos[mod] > i and (p.name, mod) not in FORWARD_REFERENCES: late.append(f"{p.name} uses csum_nb.{mod} ({order[pos[mod]].name})")
+    assert not late, "a notebook uses a module that comes later in the reading order:\n" + "\n".join(sorted(set(late)))
