@@ -196,7 +196,7 @@ def _fold(splits_file:str|None, fold:int|None, data:Path) -> tuple[dict|None, st
 
 # %% ../nbs/90_cli.ipynb #c305d37b
 def cmd_eval(args) -> int:
-    "Evaluate step scores against a dataset's user annotations (keyshot F1, Kendall tau, Spearman rho)."
+    "Evaluate clip scores against a dataset's user annotations (keyshot F1, Kendall tau, Spearman rho)."
     from csum_nb.metrics import evaluate, format_table, result_to_json
     data = resolve_data(args.data)
     split, note = _fold(args.splits, args.fold, data)
@@ -241,9 +241,9 @@ def _add_data_commands(sub):
 # %% ../nbs/90_cli.ipynb #78def0f3
 def _add_eval_command(sub):
     "`csum eval`."
-    q = sub.add_parser("eval", help="keyshot F1 and rank correlations of step scores, with baselines")
+    q = sub.add_parser("eval", help="keyshot F1 and rank correlations of clip scores, with baselines")
     q.add_argument("--data", required=True, help="eccv16 .h5 file, or synthetic-tvsum / synthetic-summe")
-    q.add_argument("--scores", required=True, help=".h5/.hdf5 (a dataset, or a group with 'scores', per video key) or .npz (an array per key): one score >= 0 per step")
+    q.add_argument("--scores", required=True, help=".h5/.hdf5 (a dataset, or a group with 'scores', per video key) or .npz (an array per key): one score >= 0 per clip")
     q.add_argument("--protocol", choices=["tvsum", "summe"], default=None, help="F1 averaged (tvsum) or max (summe) over users; default: inferred from the data and printed")
     q.add_argument("--splits", default=None, help="split JSON file; needs --fold")
     q.add_argument("--fold", type=_number(int, 0), default=None, help="evaluate the test videos of this fold of --splits (0-based)")

@@ -33,16 +33,16 @@ def _fail(source, key, ds, msg):
 # %% ../nbs/02_data.ipynb #37412ae5
 @dataclass(eq=False)
 class Video:
-    "One video of an eccv16-schema dataset (arrays in NumPy; frames and steps as in the schema table)."
+    "One video of an eccv16-schema dataset (arrays in NumPy; frames and clips as in the schema table)."
     key:str                       # group name, e.g. "video_7"
-    features:np.ndarray           # (n_steps, D) float32 step features
-    picks:np.ndarray              # (n_steps,) int frame index of each step
+    features:np.ndarray           # (n_steps, D) float32 clip features
+    picks:np.ndarray              # (n_steps,) int frame index of each clip
     n_frames:int                  # frames in the original video
     change_points:np.ndarray      # (n_segs, 2) int inclusive [first, last] frame of each shot
     n_frame_per_seg:np.ndarray    # (n_segs,) int frames per shot
     user_summary:np.ndarray       # (n_users, n_frames) float 0/1 keyshot summaries
-    gtscore:np.ndarray            # (n_steps,) float32 mean importance per step
-    gtsummary:np.ndarray          # (n_steps,) float32 0/1 per step
+    gtscore:np.ndarray            # (n_steps,) float32 mean importance per clip
+    gtsummary:np.ndarray          # (n_steps,) float32 0/1 per clip
     video_name:str|None = None    # original name, when the file stores one
     user_scores:np.ndarray|None = None # (n_users, n_frames) raw 1..5 scores, when the file stores them
 
@@ -84,7 +84,7 @@ def make_video(key:str="video_1", # group name
                n_frames:int=300, # frames of the video
                dim:int=16, # feature dimension D
                n_users:int=3, # annotators
-               stride:int=15, # frames per step (15 = 2 fps at 30 fps)
+               stride:int=15, # frames per clip (15 = 2 fps at 30 fps)
                rng:np.random.Generator|int|None=None, # generator or seed
                video_name:str|None=None,
               ) -> Video:
@@ -113,22 +113,22 @@ def _check_array(a, source, key, ds, ndim, kind=None):
         _fail(source, key, ds, f"expected a numeric dtype, got {a.dtype}")
 
 # %% ../nbs/02_data.ipynb #5d4b5a72
-def _check_steps(v:Video, source, key) -> int:
+def _check_clips(v:Video, source, key) -> int:
     "Features, n_frames and picks; returns n_steps."
     _check_array(v.features, source, key, "features", 2, "f")
     n = len(v.features)
-    if n == 0: _fail(source, key, "features", "no steps (shape (0, D))")
+    if n == 0: _fail(source, key, "features", "no clips (shape (0, D))")
     if not np.isfinite(v.features).all():
-        i = int(np.flatnonzero(~np.isfinite(v.features).all(1))[0]); _fail(source, key, "features", f"NaN or inf at step {i}")
+        i = int(np.flatnonzero(~np.isfinite(v.features).all(1))[0]); _fail(source, key, "features", f"NaN or inf at clip {i}")
     if isinstance(v.n_frames, bool) or not isinstance(v.n_frames, (int, np.integer)) or v.n_frames <= 0:
         _fail(source, key, "n_frames", f"expected a positive integer, got {v.n_frames!r}")
     _check_array(v.picks, source, key, "picks", 1, "iu")
     if len(v.picks) != n: _fail(source, key, "picks", f"len(picks) = {len(v.picks)} != n_steps = len(features) = {n}")
     out = (v.picks < 0) | (v.picks >= v.n_frames)
-    if out.any(): i = int(np.flatnonzero(out)[0]); _fail(source, key, "picks", f"out of range at step {i}: {v.picks[i]} not in [0, {v.n_frames - 1}]")
+    if out.any(): i = int(np.flatnonzero(out)[0]); _fail(source, key, "picks", f"out of range at clip {i}: {v.picks[i]} not in [0, {v.n_frames - 1}]")
     if n > 1 and (np.diff(v.picks) <= 0).any():
         i = int(np.flatnonzero(np.diff(v.picks) <= 0)[0]) + 1
-        _fail(source, key, "picks", f"not strictly increasing at step {i} ({v.picks[i - 1]} then {v.picks[i]})")
+        _fail(source, key, "picks", f"not strictly increasing at clip {i} ({v.picks[i - 1]} then {v.picks[i]})")
     return n
 
 # %% ../nbs/02_data.ipynb #d6dfa6b0
@@ -162,7 +162,7 @@ def _check_annotations(v:Video, source, key, n:int):
     for ds in ("gtscore", "gtsummary"):
         a = getattr(v, ds); _check_array(a, source, key, ds, 1, "num")
         if len(a) != n: _fail(source, key, ds, f"length {len(a)} != n_steps = {n}")
-        if not np.isfinite(a).all(): _fail(source, key, ds, f"NaN or inf at step {int(np.flatnonzero(~np.isfinite(a))[0])}")
+        if not np.isfinite(a).all(): _fail(source, key, ds, f"NaN or inf at clip {int(np.flatnonzero(~np.isfinite(a))[0])}")
     if v.user_scores is not None:
         _check_array(v.user_scores, source, key, "user_scores", 2, "num")
         if v.user_scores.shape[1] != v.n_frames: _fail(source, key, "user_scores", f"length {v.user_scores.shape[1]} != n_frames = {v.n_frames}")
@@ -176,7 +176,7 @@ def validate_video(v:Video, # the record to check
     "Check every eccv16 invariant of `v`; raise `DataError` naming `source`, `v.key` and the dataset; return `v`."
     key = v.key
     if not isinstance(key, str) or not key or "/" in key: _fail(source, key, "key", f"expected a non-empty name without '/', got {key!r}")
-    n = _check_steps(v, source, key)
+    n = _check_clips(v, source, key)
     _check_array(v.change_points, source, key, "change_points", 2, "iu")
     _check_array(v.n_frame_per_seg, source, key, "n_frame_per_seg", 1, "iu")
     _check_shots(v, source, key)
@@ -384,11 +384,11 @@ def format_info(info:dict) -> str:
     return "\n".join(lines + [fmt(r) for r in rows[:-1]] + [fmt(["-" * n for n in w]), fmt(rows[-1])])
 
 # %% ../nbs/02_data.ipynb #50121c35
-_STEP_FIELDS = ("gtscore", "gtsummary")   # per-step targets that pad_collate pads like the features
+_CLIP_FIELDS = ("gtscore", "gtsummary")   # per-clip targets that pad_collate pads like the features
 
 # %% ../nbs/02_data.ipynb #bd82bfd0
 def video_item(v:Video) -> dict:
-    "A `Video` as a dataset item: tensors on the step axis, NumPy arrays on the frame axis."
+    "A `Video` as a dataset item: tensors on the clip axis, NumPy arrays on the frame axis."
     return dict(key=v.key, features=torch.from_numpy(np.ascontiguousarray(v.features, np.float32)),
                 gtscore=torch.from_numpy(np.asarray(v.gtscore, np.float32)), gtsummary=torch.from_numpy(np.asarray(v.gtsummary, np.float32)),
                 picks=v.picks, n_frames=int(v.n_frames), change_points=v.change_points, n_frame_per_seg=v.n_frame_per_seg,
@@ -406,7 +406,7 @@ def pad_collate(batch:list[dict|Video], # items from `VideoDataset` (or `Video`s
     lengths = torch.tensor([len(f) for f in feats])
     out = dict(features=torch.nn.utils.rnn.pad_sequence(feats, batch_first=True),
                mask=torch.arange(int(lengths.max()))[None] < lengths[:, None], lengths=lengths, keys=[x["key"] for x in items])
-    for k in _STEP_FIELDS:
+    for k in _CLIP_FIELDS:
         if all(k in x for x in items): out[k] = torch.nn.utils.rnn.pad_sequence([torch.as_tensor(x[k], dtype=torch.float32) for x in items], batch_first=True)
     for k in items[0]:
         if k not in out and k not in ("features", "key"): out[k] = [x.get(k) for x in items]

@@ -14,8 +14,8 @@ __all__ = ['scatter_band', 'kts_penalty', 'kts_costs', 'kts', 'shots']
 def _prep(features, normalize:bool) -> np.ndarray:
     "(T, D) float64 features, optionally scaled to unit norm, then centred."
     X = np.array(features.detach().cpu().numpy() if hasattr(features, "detach") else features, dtype=np.float64)  # a copy
-    if X.ndim != 2 or len(X) == 0: raise ValueError(f"features must have shape (n_steps, D) with n_steps >= 1, got {X.shape}")
-    if not np.isfinite(X).all(): raise ValueError(f"features contain NaN or inf at step {int(np.flatnonzero(~np.isfinite(X).all(1))[0])}")
+    if X.ndim != 2 or len(X) == 0: raise ValueError(f"features must have shape (n_clips, D) with n_clips >= 1, got {X.shape}")
+    if not np.isfinite(X).all(): raise ValueError(f"features contain NaN or inf at clip {int(np.flatnonzero(~np.isfinite(X).all(1))[0])}")
     if normalize: X /= np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     X -= X.mean(0)
     return X
@@ -28,12 +28,12 @@ def _prefix_sums(X:np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Q, S, np.einsum("td,td->t", S, S)
 
 # %% ../nbs/05_segmentation.ipynb #6f188c9b
-def scatter_band(X:np.ndarray, # (T, D) step features (already prepared)
-                 lmax:int, # longest segment, in steps
-                 lmin:int=1, # shortest segment, in steps
+def scatter_band(X:np.ndarray, # (T, D) clip features (already prepared)
+                 lmax:int, # longest segment, in clips
+                 lmin:int=1, # shortest segment, in clips
                  block:int=512, # rows per matrix-product block
                 ) -> np.ndarray:
-    "(T+1, lmax+1) array: entry [j, l] is the scatter V(j-l, j) of the segment of the l steps before j (inf if invalid)."
+    "(T+1, lmax+1) array: entry [j, l] is the scatter V(j-l, j) of the segment of the l clips before j (inf if invalid)."
     T = len(X); L = int(lmax)
     Q, S, g = _prefix_sums(X)
     band = np.full((T + 1, L + 1), np.inf)
@@ -52,7 +52,7 @@ def scatter_band(X:np.ndarray, # (T, D) step features (already prepared)
 def _dp_layer(J:np.ndarray, # (T+1,) previous layer J_{k-1}
               rev:np.ndarray, # (T+1, L+1) band with its columns reversed
               back_k:np.ndarray, # (T+1,) row of the back-pointer table, filled in place
-              lo:int, hi:int, # range of end steps j to solve for
+              lo:int, hi:int, # range of end clips j to solve for
               buf:np.ndarray, # (rows per block, L+1) scratch
              ) -> np.ndarray:
     "One DP layer: J_k(j) for j in [lo, hi] from J_{k-1}, in cache-sized blocks of rows."
@@ -80,7 +80,7 @@ def _dp(band:np.ndarray, # (T+1, L+1) from `scatter_band`
     bs = max(64, 2**18 // (L + 1))                          # rows per block: ~2 MB of work, stays in cache
     buf = np.empty((bs, L + 1))
     for k in range(1, max_ncp + 1):
-        lo, hi = k + 1, min(T, (k + 1) * L)                 # j reachable with k+1 segments of 1..L steps
+        lo, hi = k + 1, min(T, (k + 1) * L)                 # j reachable with k+1 segments of 1..L clips
         if lo > T: break
         J = _dp_layer(J, rev, back[k], lo, hi, buf); costs[k] = J[T]
     return costs, back
@@ -94,19 +94,19 @@ def _walk_back(back:np.ndarray, m:int) -> np.ndarray:
 
 # %% ../nbs/05_segmentation.ipynb #c29253c4
 def kts_penalty(m, # number(s) of change points
-                n_steps:int, # length of the sequence
+                n_clips:int, # length of the sequence
                 vmax:float=1.0, # price of a change point
-                desc_rate:int=1, # subsampling factor of the steps (penalty uses n_steps * desc_rate)
+                desc_rate:int=1, # subsampling factor of the clips (penalty uses n_clips * desc_rate)
                ) -> np.ndarray:
-    "The KTS penalty vmax * m/(2N) * (log(N/m) + 1) with N = n_steps*desc_rate (0 for m = 0)."
-    m = np.asarray(m, float); N = float(n_steps * desc_rate)
+    "The KTS penalty vmax * m/(2N) * (log(N/m) + 1) with N = n_clips*desc_rate (0 for m = 0)."
+    m = np.asarray(m, float); N = float(n_clips * desc_rate)
     return np.where(m > 0, vmax * m / (2 * N) * (np.log(N / np.maximum(m, 1)) + 1), 0.)
 
 # %% ../nbs/05_segmentation.ipynb #28148fb7
-def kts_costs(features, # (T, D) step features
+def kts_costs(features, # (T, D) clip features
               max_ncp:int|None=None, # solve for 0..max_ncp change points (default max(T // 10, 20))
-              lmin:int=1, # shortest segment (steps)
-              lmax:int|None=None, # longest segment (steps; default min(T, 240))
+              lmin:int=1, # shortest segment (clips)
+              lmax:int|None=None, # longest segment (clips; default min(T, 240))
               normalize:bool=True, # scale each feature to unit length first (cosine kernel)
              ) -> tuple[np.ndarray, np.ndarray]:
     "Least total scatter J_m for m = 0..max_ncp (inf where infeasible) and the back-pointer table."
@@ -124,20 +124,20 @@ def _kts_fixed(features, ncp:int, lmin:int, lmax:int|None, normalize:bool) -> np
     if ncp < 0: raise ValueError(f"ncp must be >= 0, got {ncp}")
     costs, back = kts_costs(features, ncp, lmin, lmax, normalize)
     if ncp > len(costs) - 1 or not np.isfinite(costs[ncp]):
-        raise ValueError(f"no segmentation into {ncp + 1} segments with lengths in [{lmin}, {lmax}] steps exists for {len(_prep(features, False))} steps")
+        raise ValueError(f"no segmentation into {ncp + 1} segments with lengths in [{lmin}, {lmax}] clips exists for {len(_prep(features, False))} clips")
     return _walk_back(back, ncp)
 
 # %% ../nbs/05_segmentation.ipynb #7ecc9ad9
-def kts(features, # (T, D) step features
+def kts(features, # (T, D) clip features
         max_ncp:int|None=None, # largest number of change points considered (default max(T // 10, 20))
         vmax:float=1.0, # penalty weight for the automatic choice (larger: fewer shots)
         ncp:int|None=None, # fixed number of change points (skips the automatic choice)
-        lmin:int=1, # shortest segment (steps)
-        lmax:int|None=None, # longest segment (steps; default min(T, 240))
+        lmin:int=1, # shortest segment (clips)
+        lmax:int|None=None, # longest segment (clips; default min(T, 240))
         normalize:bool=True, # scale each feature to unit length first (cosine kernel)
-        desc_rate:int=1, # subsampling factor of the steps, for the penalty
+        desc_rate:int=1, # subsampling factor of the clips, for the penalty
        ) -> np.ndarray:
-    "Change points (step index where each new segment starts, ascending) by kernel temporal segmentation."
+    "Change points (clip index where each new segment starts, ascending) by kernel temporal segmentation."
     if ncp is not None: return _kts_fixed(features, ncp, lmin, lmax, normalize)
     costs, back = kts_costs(features, max_ncp, lmin, lmax, normalize)
     T = back.shape[1] - 1
@@ -146,13 +146,13 @@ def kts(features, # (T, D) step features
     return _walk_back(back, int(np.argmin(total)))
 
 # %% ../nbs/05_segmentation.ipynb #e5ad63f7
-def shots(cps, # (m,) change points in steps, from `kts`
-          picks, # (n_steps,) frame index of each step
+def shots(cps, # (m,) change points in clips, from `kts`
+          picks, # (n_clips,) frame index of each clip
           n_frames:int, # frames in the video
          ) -> tuple[np.ndarray, np.ndarray]:
     "Inclusive frame ranges (n_segs, 2) and frames per shot (n_segs,) of the shots between change points."
     cps, picks = np.asarray(cps, np.int64), np.asarray(picks, np.int64)
-    if cps.ndim != 1 or (np.diff(cps) <= 0).any(): raise ValueError(f"cps must be strictly increasing step indices, got {cps}")
+    if cps.ndim != 1 or (np.diff(cps) <= 0).any(): raise ValueError(f"cps must be strictly increasing clip indices, got {cps}")
     if len(cps) and (cps[0] < 1 or cps[-1] >= len(picks)): raise ValueError(f"cps must lie in [1, {len(picks) - 1}], got {cps[0]}..{cps[-1]}")
     if len(picks) and (picks[-1] >= n_frames or picks[0] < 0): raise ValueError(f"picks must lie in [0, {n_frames - 1}]")
     starts = np.r_[0, picks[cps]]; ends = np.r_[picks[cps] - 1, n_frames - 1]

@@ -16,13 +16,13 @@ from .core import atomic_write
 from .data import DataError
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'COLUMNS', 'REFERENCE_DATASETS', 'frame_scores', 'shot_values', 'knapsack_select', 'knapsack',
-           'keyshot_summary', 'DegenerateSummaryWarning', 'f1_per_user', 'f1_users', 'Annotators', 'rank_correlation',
-           'kendall_tau', 'spearman_rho', 'highlight_ap', 'highlight_map', 'highlight_domain_map', 'iou_1d',
-           'temporal_ap', 'temporal_map', 'random_scores', 'uniform_scores', 'video_rng', 'norm_scores',
-           'mean_direction', 'novelty_scores', 'human_loo_f1', 'human_loo_rank', 'save_scores', 'load_scores',
-           'infer_protocol', 'ConstantScoresWarning', 'heuristic_scores', 'load_references', 'evaluate', 'format_table',
-           'result_to_json']
+__all__ = ['COUNTED_LEVELS', 'TABLE_LEVELS', 'PROTOCOLS', 'COLUMNS', 'REFERENCE_DATASETS', 'frame_scores', 'shot_values',
+           'knapsack_select', 'knapsack', 'keyshot_summary', 'DegenerateSummaryWarning', 'f1_per_user', 'f1_users',
+           'Annotators', 'rank_correlation', 'kendall_tau', 'spearman_rho', 'highlight_ap', 'highlight_map',
+           'highlight_domain_map', 'iou_1d', 'temporal_ap', 'temporal_map', 'random_scores', 'uniform_scores',
+           'video_rng', 'norm_scores', 'mean_direction', 'novelty_scores', 'human_loo_f1', 'human_loo_rank',
+           'save_scores', 'load_scores', 'infer_protocol', 'ConstantScoresWarning', 'heuristic_scores',
+           'load_references', 'evaluate', 'format_table', 'result_to_json']
 
 # %% ../nbs/06_metrics.ipynb #5e1c9164
 def _np(x):
@@ -42,17 +42,17 @@ def _vec(x, name:str, dtype=float) -> np.ndarray:
     return a.astype(dtype)
 
 # %% ../nbs/06_metrics.ipynb #58daa2b4
-def frame_scores(step_scores, # (n_steps,) importance of each step
-                 picks, # (n_steps,) frame index of each step, strictly increasing
+def frame_scores(clip_scores, # (n_steps,) importance of each clip
+                 picks, # (n_steps,) frame index of each clip, strictly increasing
                  n_frames:int, # frames in the video
                 ) -> np.ndarray:
-    "(n_frames,) frame scores: each step's score held until the next pick (the last one until the end)."
-    s, p = _vec(step_scores, "step_scores"), _vec(picks, "picks", np.int64)
-    if len(s) != len(p): raise ValueError(f"step_scores has {len(s)} steps but picks has {len(p)}")
-    if len(p) == 0: raise ValueError("step_scores is empty")
+    "(n_frames,) frame scores: each clip's score held until the next pick (the last one until the end)."
+    s, p = _vec(clip_scores, "clip_scores"), _vec(picks, "picks", np.int64)
+    if len(s) != len(p): raise ValueError(f"clip_scores has {len(s)} clips but picks has {len(p)}")
+    if len(p) == 0: raise ValueError("clip_scores is empty")
     n_frames = int(n_frames)
     if n_frames < 1: raise ValueError(f"n_frames must be positive, got {n_frames}")
-    if (np.diff(p) <= 0).any(): raise ValueError(f"picks must be strictly increasing (step {int(np.flatnonzero(np.diff(p) <= 0)[0]) + 1})")
+    if (np.diff(p) <= 0).any(): raise ValueError(f"picks must be strictly increasing (clip {int(np.flatnonzero(np.diff(p) <= 0)[0]) + 1})")
     if p[0] < 0 or p[-1] >= n_frames: raise ValueError(f"picks must lie in [0, {n_frames - 1}], got {p[0]}..{p[-1]}")
     idx = np.searchsorted(p, np.arange(n_frames), side="right") - 1
     return s[np.maximum(idx, 0)]
@@ -126,17 +126,17 @@ def knapsack(values, # (n,) item values (shot mean scores)
     return np.flatnonzero(knapsack_select(v, w, capacity)[0]).astype(np.int64)
 
 # %% ../nbs/06_metrics.ipynb #0cbb60e5
-def keyshot_summary(step_scores, # (n_steps,) predicted importance, >= 0
+def keyshot_summary(clip_scores, # (n_steps,) predicted importance, >= 0
                     change_points, # (n_segs, 2) inclusive frame range of each shot
                     n_frames:int, # frames in the video
                     n_frame_per_seg, # (n_segs,) frames per shot
-                    picks, # (n_steps,) frame index of each step
+                    picks, # (n_steps,) frame index of each clip
                     proportion:float=0.15, # summary budget as a fraction of the video
                    ) -> np.ndarray:
     "(n_frames,) boolean keyshot summary: the knapsack-optimal shots within `int(proportion*n_frames)` frames."
     if not 0 <= proportion <= 1: raise ValueError(f"proportion must be in [0, 1], got {proportion}")
-    fs = frame_scores(step_scores, picks, n_frames)
-    if (fs < 0).any(): raise ValueError(f"step_scores must be >= 0 (min {fs.min():.3g}); pass probabilities, e.g. a sigmoid of logits")
+    fs = frame_scores(clip_scores, picks, n_frames)
+    if (fs < 0).any(): raise ValueError(f"clip_scores must be >= 0 (min {fs.min():.3g}); pass probabilities, e.g. a sigmoid of logits")
     v, w = shot_values(fs, change_points, n_frame_per_seg)
     sel = knapsack(v, w, int(proportion * int(n_frames)))
     cps = _np(change_points).astype(np.int64)[sel]
@@ -200,13 +200,13 @@ def f1_per_user(machine_summary, # (n_frames,) 0/1 predicted summary
 # %% ../nbs/06_metrics.ipynb #05e50254
 def f1_users(machine_summary, # (n_frames,) 0/1 predicted summary
              user_summary, # (n_users, n_frames) 0/1 user summaries
-             reduce:str="avg", # "avg" (TVSum) or "max" (SumMe) over users
+             reduction:str="mean", # "mean" (TVSum) or "max" (SumMe) over users
              key:str|None=None, # video key, named in the warning about empty summaries
             ) -> float:
     "F1 of a machine summary against all users, averaged (TVSum) or maximised (SumMe) over users."
-    if reduce not in ("avg", "max"): raise ValueError(f"reduce must be 'avg' or 'max', got {reduce!r}")
+    if reduction not in ("mean", "max"): raise ValueError(f"reduction must be 'mean' or 'max', got {reduction!r}")
     f = f1_per_user(machine_summary, user_summary, key)[2]
-    return float(f.mean() if reduce == "avg" else f.max())
+    return float(f.mean() if reduction == "mean" else f.max())
 
 # %% ../nbs/06_metrics.ipynb #3046a091
 def _warn_once_per_video(f):
@@ -221,6 +221,9 @@ def _warn_once_per_video(f):
     return _f
 
 # %% ../nbs/06_metrics.ipynb #4479e769
+COUNTED_LEVELS = 64  # up to this many distinct scores, mid-ranks are counted from level counts (no sort; scipy's rankdata above)
+TABLE_LEVELS = 32  # up to this many annotator levels, tau-b comes from joint count tables (scipy's kendalltau per annotator above)
+
 class Annotators:
     "Annotator scores (n_users, n) prepared once for many rank correlations, in runs of frames where none changes."
     def __init__(self, user_scores):
@@ -233,12 +236,12 @@ class Annotators:
         self.w = np.diff(np.r_[self.starts, self.n]).astype(np.float64)             # frames per run
         V = U[:, self.starts]                                                       # (n_users, n_runs) score per run
         lo, span = V.min(), np.ptp(V)
-        if span < 64 and (V == np.round(V)).all():             # small integer scores (1..5, 0/1): levels are the codes
+        if span < COUNTED_LEVELS and (V == np.round(V)).all():             # small integer scores (1..5, 0/1): levels are the codes
             self.K, self.codes = int(span) + 1, (V - lo).astype(np.int64)
         else:
             lev, codes = np.unique(V, return_inverse=True)
             self.K, self.codes = len(lev), codes.reshape(V.shape)
-        R = self._midranks() if self.K <= 64 else stats.rankdata(U, axis=1)[:, self.starts]
+        R = self._midranks() if self.K <= COUNTED_LEVELS else stats.rankdata(U, axis=1)[:, self.starts]
         self.R = R - (self.n + 1) / 2                          # centred: mid-ranks always average (n+1)/2
         self.norm = np.sqrt((self.R ** 2 * self.w).sum(1))     # norm of the frame-level centred ranks
 
@@ -265,7 +268,7 @@ def spearman(self:Annotators, x:np.ndarray) -> np.ndarray:
 @patch
 def kendall(self:Annotators, x:np.ndarray) -> np.ndarray:
     "(n_users,) tau-b of `x` with each annotator, from joint count tables (scipy per annotator if many levels)."
-    if self.K > 32: return np.array([stats.kendalltau(x, u).statistic if np.ptp(u) > 0 else 0. for u in self.U])
+    if self.K > TABLE_LEVELS: return np.array([stats.kendalltau(x, u).statistic if np.ptp(u) > 0 else 0. for u in self.U])
     starts = np.union1d(self.starts, np.flatnonzero(np.diff(x) != 0) + 1)      # runs where x does not change either
     w = np.diff(np.r_[starts, self.n]).astype(np.float64)                        # frames per run
     gx = np.unique(x[starts], return_inverse=True)[1].ravel(); G, K, n = int(gx.max()) + 1, self.K, self.n
@@ -415,12 +418,12 @@ def temporal_map(pred_windows, # per video (n_i, 3) [start, end, score], or one 
 def random_scores(n_steps:int, # length of the score vector
                   rng:np.random.Generator|int|None=0, # generator or seed
                  ) -> np.ndarray:
-    "I.i.d. uniform [0, 1) step scores: the random baseline."
+    "I.i.d. uniform [0, 1) clip scores: the random baseline."
     return np.random.default_rng(rng).random(int(n_steps))
 
 # %% ../nbs/06_metrics.ipynb #54c6d65d
 def uniform_scores(n_steps:int) -> np.ndarray:
-    "Constant step scores (all 1): the uniform baseline."
+    "Constant clip scores (all 1): the uniform baseline."
     return np.ones(int(n_steps))
 
 # %% ../nbs/06_metrics.ipynb #f44de771
@@ -433,9 +436,9 @@ def video_rng(seed:int, # the evaluation's seed, >= 0
     return np.random.default_rng(np.random.SeedSequence([int(seed), h]))
 
 # %% ../nbs/06_metrics.ipynb #24b0fa6c
-def norm_scores(features, # (n_steps, D) step features
+def norm_scores(features, # (n_steps, D) clip features
                ) -> np.ndarray:
-    "(n_steps,) L2 norm of each step's feature: the feature-norm baseline."
+    "(n_steps,) L2 norm of each clip's feature: the feature-norm baseline."
     x = _np(features).astype(np.float64)
     if x.ndim != 2: raise ValueError(f"features must be (n_steps, D), got shape {x.shape}")
     return np.linalg.norm(x, axis=1)
@@ -443,7 +446,7 @@ def norm_scores(features, # (n_steps, D) step features
 # %% ../nbs/06_metrics.ipynb #0193cda7
 def mean_direction(features:Iterable, # (n_steps, D) feature arrays, one per video
                   ) -> np.ndarray:
-    "(D,) unit vector along the mean feature of all steps of all videos (every step counts once)."
+    "(D,) unit vector along the mean feature of all clips of all videos (every clip counts once)."
     tot = None
     for i, f in enumerate(features):
         x = _np(f).astype(np.float64)
@@ -455,10 +458,10 @@ def mean_direction(features:Iterable, # (n_steps, D) feature arrays, one per vid
     return tot / size
 
 # %% ../nbs/06_metrics.ipynb #3dd53f7c
-def novelty_scores(features, # (n_steps, D) step features
+def novelty_scores(features, # (n_steps, D) clip features
                    direction, # (D,) the dataset's mean direction (`mean_direction`)
                   ) -> np.ndarray:
-    "(n_steps,) cosine distance 1 - cos(x_t, direction) of each step, in [0, 2]; an all-zero step scores 1."
+    "(n_steps,) cosine distance 1 - cos(x_t, direction) of each clip, in [0, 2]; an all-zero clip scores 1."
     x, d = _np(features).astype(np.float64), _vec(direction, "direction")
     if x.ndim != 2 or x.shape[1] != len(d): raise ValueError(f"features must be (n_steps, {len(d)}) to match direction, got shape {x.shape}")
     size = np.linalg.norm(x, axis=1) * np.linalg.norm(d)
@@ -467,12 +470,12 @@ def novelty_scores(features, # (n_steps, D) step features
 
 # %% ../nbs/06_metrics.ipynb #6d60705d
 def human_loo_f1(user_summary, # (n_users, n_frames) 0/1 user summaries
-                 reduce:str="avg", # "avg" (TVSum) or "max" (SumMe) over the other users
+                 reduction:str="mean", # "mean" (TVSum) or "max" (SumMe) over the other users
                  with_pr:bool=False, # also return precision and recall (of the best user for "max")
                  key:str|None=None, # video key, named in the warning about empty summaries
                 ) -> np.ndarray:
     "(n_users,) F1 of each user's summary against the remaining users (leave-one-out); optionally (P, R, F1)."
-    if reduce not in ("avg", "max"): raise ValueError(f"reduce must be 'avg' or 'max', got {reduce!r}")
+    if reduction not in ("mean", "max"): raise ValueError(f"reduction must be 'mean' or 'max', got {reduction!r}")
     U = _user_matrix(user_summary, _np(user_summary).shape[-1]).astype(np.float64)
     n = len(U)
     if n < 2: raise ValueError("leave-one-out needs at least 2 users")
@@ -482,7 +485,7 @@ def human_loo_f1(user_summary, # (n_users, n_frames) 0/1 user summaries
     F = np.where(O > 0, 2 * P * R / np.where(O > 0, P + R, 1), 0.)
     off = ~np.eye(n, dtype=bool)                      # drop u against itself
     P, R, F = (x[off].reshape(n, n - 1) for x in (P, R, F))
-    if reduce == "avg": return (P.mean(1), R.mean(1), F.mean(1)) if with_pr else F.mean(1)
+    if reduction == "mean": return (P.mean(1), R.mean(1), F.mean(1)) if with_pr else F.mean(1)
     i = F.argmax(1); r = np.arange(n)
     return (P[r, i], R[r, i], F[r, i]) if with_pr else F[r, i]
 
@@ -490,7 +493,7 @@ def human_loo_f1(user_summary, # (n_users, n_frames) 0/1 user summaries
 @patch
 def kendall_pairwise(self:Annotators) -> np.ndarray:
     "(n_users, n_users) tau-b between every pair of annotators (tables of all pairs from one matrix product)."
-    if self.K > 32: return np.stack([self.kendall(u) for u in self.U])
+    if self.K > TABLE_LEVELS: return np.stack([self.kendall(u) for u in self.U])
     O = np.eye(self.K)[self.codes].transpose(0, 2, 1).reshape(self.n_users * self.K, -1)   # one-hot per run
     T = ((O * self.w) @ O.T).reshape(self.n_users, self.K, self.n_users, self.K).transpose(0, 2, 1, 3)  # [i, j, k, l]
     before = np.cumsum(T, 2) - T; lower = np.cumsum(before, 3) - before
@@ -519,7 +522,7 @@ def human_loo_rank(user_scores, # (n_users, n) annotator scores (TVSum 1..5, or 
 def save_scores(path:str|Path, # .h5/.hdf5 or .npz file to write
                 scores:Mapping, # {video key: (n_steps,) scores}
                ) -> Path:
-    "Write step scores keyed by video to an HDF5 or .npz file (atomically)."
+    "Write clip scores keyed by video to an HDF5 or .npz file (atomically)."
     path = Path(path); arrs = {str(k): _vec(v, f"scores of {k}") for k, v in scores.items()}
     if path.suffix not in (".h5", ".hdf5", ".npz"): raise DataError(f"{path.name}: unknown scores format (name it .h5, .hdf5 or .npz)")
     with atomic_write(path) as tmp:
@@ -561,7 +564,7 @@ def _read_npz_scores(path:Path) -> dict:
 # %% ../nbs/06_metrics.ipynb #932048f0
 def load_scores(path:str|Path, # .h5/.hdf5 or .npz file
                ) -> dict[str, np.ndarray]:
-    "Step scores keyed by video from an HDF5 or .npz file; each must be a finite 1-D array."
+    "Clip scores keyed by video from an HDF5 or .npz file; each must be a finite 1-D array."
     path = Path(path)
     if path.is_dir(): raise DataError(f"{path}: is a folder (a scores file is one .h5, .hdf5 or .npz file)")
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such scores file")
@@ -573,10 +576,10 @@ def load_scores(path:str|Path, # .h5/.hdf5 or .npz file
 
 # %% ../nbs/06_metrics.ipynb #b78b7937
 PROTOCOLS = {
-    "tvsum": dict(reduce="avg", rank="frame scores vs raw 1..5 annotator scores; tau-b / rho per annotator, then mean (Otani et al. 2019)"),
-    "summe": dict(reduce="max", rank="frame scores vs binary user summaries; tau-b / rho per user, then mean"),
+    "tvsum": dict(reduction="mean", rank="frame scores vs raw 1..5 annotator scores; tau-b / rho per annotator, then mean (Otani et al. 2019)"),
+    "summe": dict(reduction="max", rank="frame scores vs binary user summaries; tau-b / rho per user, then mean"),
 }
-COLUMNS = ("f1", "precision", "recall", "tau", "rho", "tau_step", "rho_step", "selected")
+COLUMNS = ("f1", "precision", "recall", "tau", "rho", "tau_clip", "rho_clip", "selected")
 
 # %% ../nbs/06_metrics.ipynb #fcaaf163
 def infer_protocol(dataset, # {key: Video}, or an `H5Videos` (which knows its file name)
@@ -601,17 +604,17 @@ def _rank_target(v, protocol:str):
 
 # %% ../nbs/06_metrics.ipynb #284df719
 def _annotators(v, protocol:str):
-    "Frame- and step-level `Annotators` of a video's rank-correlation target, or (None, None)."
+    "Frame- and clip-level `Annotators` of a video's rank-correlation target, or (None, None)."
     target = _rank_target(v, protocol)
     return (None, None) if target is None else (Annotators(target), Annotators(target[:, v.picks]))
 
 # %% ../nbs/06_metrics.ipynb #302902df
-def _rank_cols(s:np.ndarray, v, A, A_step) -> list[float]:
-    "tau, rho, tau_step, rho_step of step scores `s` of video `v` (NaN when `A` is None)."
+def _rank_cols(s:np.ndarray, v, A, A_clip) -> list[float]:
+    "tau, rho, tau_clip, rho_clip of clip scores `s` of video `v` (NaN when `A` is None)."
     if A is None: return [np.nan] * 4
     fs = frame_scores(s, v.picks, v.n_frames)
     return [rank_correlation(fs, A, "kendall").mean(), rank_correlation(fs, A, "spearman").mean(),
-            rank_correlation(s, A_step, "kendall").mean(), rank_correlation(s, A_step, "spearman").mean()]
+            rank_correlation(s, A_clip, "kendall").mean(), rank_correlation(s, A_clip, "spearman").mean()]
 
 # %% ../nbs/06_metrics.ipynb #895de0ea
 def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for the same video
@@ -620,28 +623,28 @@ def _score_video(preds:np.ndarray, # (P, n_steps) one or more score vectors for 
                  ann=None, # `_annotators(v, protocol)`, when already prepared
                 ) -> dict:
     "Mean over the P predictions of every column for one video."
-    red = PROTOCOLS[protocol]["reduce"]
-    A, A_step = ann or _annotators(v, protocol)
+    red = PROTOCOLS[protocol]["reduction"]
+    A, A_clip = ann or _annotators(v, protocol)
     out = {c: [] for c in COLUMNS}
     for s in preds:
         summ = keyshot_summary(s, v.change_points, v.n_frames, v.n_frame_per_seg, v.picks, proportion)
         p, r, f = f1_per_user(summ, v.user_summary)
         i = int(np.argmax(f))
-        for c, x in zip(("f1", "precision", "recall"), (f, p, r)): out[c].append(x.mean() if red == "avg" else x[i])
+        for c, x in zip(("f1", "precision", "recall"), (f, p, r)): out[c].append(x.mean() if red == "mean" else x[i])
         out["selected"].append(summ.mean())
-        for c, x in zip(("tau", "rho", "tau_step", "rho_step"), _rank_cols(s, v, A, A_step)): out[c].append(x)
+        for c, x in zip(("tau", "rho", "tau_clip", "rho_clip"), _rank_cols(s, v, A, A_clip)): out[c].append(x)
     return {c: float(np.mean(x)) for c, x in out.items()}
 
 # %% ../nbs/06_metrics.ipynb #add31a77
 def _human_row(v, protocol:str, ann=None) -> dict:
     "Leave-one-out agreement of the annotators of one video, in the same columns."
-    red = PROTOCOLS[protocol]["reduce"]; A, A_step = ann or _annotators(v, protocol)
+    red = PROTOCOLS[protocol]["reduction"]; A, A_clip = ann or _annotators(v, protocol)
     row = dict.fromkeys(COLUMNS, np.nan)
     row["precision"], row["recall"], row["f1"] = (float(x.mean()) for x in human_loo_f1(v.user_summary, red, with_pr=True))
     row["selected"] = float(np.asarray(v.user_summary).mean())
     if A is not None and A.n_users > 1:
         row["tau"], row["rho"] = (float(human_loo_rank(A, m).mean()) for m in ("kendall", "spearman"))
-        row["tau_step"], row["rho_step"] = (float(human_loo_rank(A_step, m).mean()) for m in ("kendall", "spearman"))
+        row["tau_clip"], row["rho_clip"] = (float(human_loo_rank(A_clip, m).mean()) for m in ("kendall", "spearman"))
     return row
 
 # %% ../nbs/06_metrics.ipynb #777c272a
@@ -704,7 +707,7 @@ def _checked_scores(scores:Mapping, keys:list[str], src:str) -> dict[str, np.nda
 # %% ../nbs/06_metrics.ipynb #3b4d8369
 def _check_video_scores(k:str, s:np.ndarray, v, baselines:bool, src:str, dsrc:str):
     "A `DataError` naming `src`, `dsrc` and video `k` unless scores `s` fit video `v` (and `v` has 2 users for the human row)."
-    if len(s) != len(v.picks): raise DataError(f"{src}: {k}: {len(s)} scores, but {k} of {dsrc} has n_steps = {len(v.picks)} (one score per step)")
+    if len(s) != len(v.picks): raise DataError(f"{src}: {k}: {len(s)} scores, but {k} of {dsrc} has n_steps = {len(v.picks)} (one score per clip)")
     if s.min() < 0: raise DataError(f"{src}: {k}: scores must be >= 0, min {s.min():.3g} (pass probabilities, e.g. a sigmoid of logits)")
     if baselines and len(v.user_summary) < 2: raise DataError(
         f"{dsrc}: {k}/user_summary: {len(v.user_summary)} user; the human row compares each user with the others and needs 2 "
@@ -715,7 +718,7 @@ def _check_video_scores(k:str, s:np.ndarray, v, baselines:bool, src:str, dsrc:st
 def _video_rows(k:str, s:np.ndarray, v, protocol:str, proportion:float, baselines:bool, n_draws:int, seed:int,
                 named:Mapping, # {row name: (n_steps,) scores of this video}, scored like the model's
                ) -> tuple[dict, dict]:
-    "The row of video `k` (step scores `s`) and its other rows: random / uniform / human if `baselines`, then one per `named`."
+    "The row of video `k` (clip scores `s`) and its other rows: random / uniform / human if `baselines`, then one per `named`."
     ann = _annotators(v, protocol)
     row = {"key": k, "n_frames": int(v.n_frames), "n_steps": len(s), **_score_video(s[None], v, protocol, proportion, ann)}
     more = {}
@@ -730,7 +733,7 @@ def _video_rows(k:str, s:np.ndarray, v, protocol:str, proportion:float, baseline
 def heuristic_scores(dataset:Mapping, # {key: Video}, e.g. `csum_nb.data.load_h5(...)`
                      keys:list[str]|None=None, # the videos to score (default: all)
                     ) -> dict[str, dict[str, np.ndarray]]:
-    "Label-free, training-free step scores: {'feature_norm': {key: scores}, 'novelty': {key: scores}}."
+    "Label-free, training-free clip scores: {'feature_norm': {key: scores}, 'novelty': {key: scores}}."
     keys = list(dataset) if keys is None else list(keys)
     mu = mean_direction(dataset[k].features for k in dataset)
     feats = {k: dataset[k].features for k in keys}
@@ -739,7 +742,7 @@ def heuristic_scores(dataset:Mapping, # {key: Video}, e.g. `csum_nb.data.load_h5
 
 # %% ../nbs/06_metrics.ipynb #3caeb399
 def _named_vec(name:str, sc:Mapping, k:str, v, dsrc:str) -> np.ndarray:
-    "The step scores of video `k` in the named score set `sc` (a baseline or reference row), checked against the video."
+    "The clip scores of video `k` in the named score set `sc` (a baseline or reference row), checked against the video."
     if k not in sc: raise DataError(f"{name}: no scores for {k}")
     s = _file_vec(sc[k], name, k)
     if len(s) != len(v.picks): raise DataError(f"{name}: {k}: {len(s)} scores, but {k} of {dsrc} has n_steps = {len(v.picks)}")
@@ -752,7 +755,7 @@ REFERENCE_DATASETS = ("latent_importance",)   # per-video (n_steps,) arrays a da
 def load_references(path:str|Path, # an eccv16 .h5 file
                     keys:list[str], # the evaluated videos
                    ) -> tuple[dict[str, dict[str, np.ndarray]], list[str]]:
-    "Reference step scores stored in `path` ({name: {key: scores}}, names from REFERENCE_DATASETS), and notes on partial ones."
+    "Reference clip scores stored in `path` ({name: {key: scores}}, names from REFERENCE_DATASETS), and notes on partial ones."
     path, refs, notes = Path(path), {}, []
     with h5py.File(path, "r") as f:
         for name in REFERENCE_DATASETS:
@@ -786,7 +789,7 @@ def _result(rows:list[dict], base:dict, ref_rows:dict, protocol:str, why:str, pr
     "The `evaluate` result without its timing: labels, per-video rows, means, baseline and reference means, notes."
     if protocol == "tvsum" and any(np.isnan(r["tau"]) for r in rows):
         notes = ["some videos have no raw annotator scores (user_scores): their rank columns are NaN and left out of the mean"] + notes
-    res = dict(protocol=protocol, protocol_source=why, f1_reduce=PROTOCOLS[protocol]["reduce"], rank_protocol=f"{protocol}: {PROTOCOLS[protocol]['rank']}",
+    res = dict(protocol=protocol, protocol_source=why, f1_reduction=PROTOCOLS[protocol]["reduction"], rank_protocol=f"{protocol}: {PROTOCOLS[protocol]['rank']}",
                proportion=proportion, videos=rows, summary=_mean_row(rows),
                baselines={n: _mean_row(r) | ({"n_draws": n_draws, "seed": seed} if n == "random" else {}) for n, r in base.items()})
     if ref_rows: res["references"] = {n: _mean_row(r) for n, r in ref_rows.items()}
@@ -811,7 +814,7 @@ def _evaluate(scores:dict, dataset, src:str, split, protocol:str|None, proportio
     return res | ({"not_scored": missing} if subset else {})
 
 # %% ../nbs/06_metrics.ipynb #98e10a1c
-def evaluate(scores:Mapping|str|Path, # {video key: (n_steps,) step scores}, or a scores file (.h5/.npz)
+def evaluate(scores:Mapping|str|Path, # {video key: (n_steps,) clip scores}, or a scores file (.h5/.npz)
              dataset:Mapping|str|Path, # {key: Video} (e.g. `csum_nb.data.load_h5(...)`), or an eccv16 .h5 path
              split=None, # None (every video of the dataset), a list of keys, or a split dict with 'test_keys'
              protocol:str|None=None, # "tvsum" (F1 averaged over users) or "summe" (max over users); None: `infer_protocol`
@@ -851,12 +854,12 @@ def format_table(result:dict, # from `evaluate`
         out.append("reference, not a method (e.g. a synthetic set's hidden importance, scored like a model):")
         out += [line(n, r) for n, r in result["references"].items()]
     how = result.get("protocol_source", "given")
-    out += [f"protocol: {result['protocol']} ({how}{'' if how == 'given' else '; choose with --protocol'}) | F1 over users: {result['f1_reduce']} "
+    out += [f"protocol: {result['protocol']} ({how}{'' if how == 'given' else '; choose with --protocol'}) | F1 over users: {result['f1_reduction']} "
             f"| budget {result['proportion']:.0%} of frames, 0/1 knapsack over shots", f"rank correlation: {result['rank_protocol']}"]
     if "human" in base: out.append("human = each annotator left out in turn against the others")
     if "random" in base: out.append(f"random = mean over {base['random']['n_draws']} draws per video, seed {base['random']['seed']} with the video key")
     if "novelty" in base:
-        out.append("feature_norm = L2 norm of each step's feature; novelty = 1 - cos(step feature, dataset mean feature); both use no label and no training")
+        out.append("feature_norm = L2 norm of each clip's feature; novelty = 1 - cos(clip feature, dataset mean feature); both use no label and no training")
     return "\n".join(out + [f"note: {n}" for n in result.get("notes", [])])
 
 # %% ../nbs/06_metrics.ipynb #8b01cde2

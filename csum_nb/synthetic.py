@@ -16,18 +16,17 @@ from .metrics import shot_values, knapsack_select
 
 # %% auto #0
 __all__ = ['FILLER', 'CATEGORY', 'SPECIFIC', 'EVENT', 'KIND_NAMES', 'TVSUM_REFERENCE', 'SYNTH_KINDS', 'GENERATOR_VERSION',
-           'SynthConfig', 'SynthTruth', 'make_tvsum', 'plot_synthetic_video', 'annotator_agreement', 'score_histogram',
-           'annotation_stats', 'plot_calibration', 'make_summe', 'make_highlights', 'write_synthetic', 'tree_sha256',
-           'default_dataset']
+           'WorldConfig', 'TVSumConfig', 'SynthTruth', 'make_tvsum', 'plot_synthetic_video', 'annotator_agreement',
+           'score_histogram', 'annotation_stats', 'plot_calibration', 'SumMeConfig', 'make_summe', 'HighlightsConfig',
+           'make_highlights', 'write_synthetic', 'tree_sha256', 'default_dataset']
 
 # %% ../nbs/07_synthetic.ipynb #6492cdd9
 @dataclass(frozen=True)
-class SynthConfig:
-    "Every knob of the synthetic benchmark generator (defaults = the embedded default data)."
+class WorldConfig:
+    "The knobs every synthetic dataset shares: time base, features, content and importance (defaults = the embedded default data)."
     # time base
     fps:int = 30                   # frames per second of the "original" videos
-    stride:int = 15                # frames per step (15 -> 2 fps features)
-    seg_seconds:float = 2.0        # length of an annotated segment (TVSum: 2 s)
+    stride:int = 15                # frames per clip (15 -> 2 fps features)
     # features
     feat_dim:int = 1024            # D, as GoogLeNet pool5
     latent_dim:int = 32            # dimension of the latent content space
@@ -43,54 +42,42 @@ class SynthConfig:
     scene_probs:tuple = (0.3, 0.4, 0.3) # probability of a filler / category / video-specific scene
     scene_seconds:tuple = (6.0, 40.0)   # scene length, log-uniform
     max_shot_seconds:float = 10.0  # long scenes are split into shots of at most this length
-    drift_rho:float = 0.9          # AR(1) coefficient of the within-scene drift, per step
+    drift_rho:float = 0.9          # AR(1) coefficient of the within-scene drift, per clip
     drift_sd:float = 0.35          # stationary sd of the drift (per latent dimension)
-    step_noise_sd:float = 0.1      # independent noise per step
+    clip_noise_sd:float = 0.1      # independent noise per clip
     events_per_minute:float = 0.5  # rate of short distinctive events
     event_seconds:tuple = (2.0, 6.0)    # event length, uniform
     # importance (latent informativeness) ranges for filler, category, video-specific, event
     importance_ranges:tuple = ((0.0, 0.15), (0.35, 0.7), (0.5, 0.9), (0.8, 1.0))
     importance_wobble:float = 0.08 # sd of the slow AR(1) variation of importance within a scene
-    # TVSum-like annotators
+
+    def __post_init__(self):
+        name = type(self).__name__
+        if not math.isclose(sum(self.scene_probs), 1): raise ValueError(f"{name}.scene_probs must sum to 1, got {self.scene_probs}")
+        if not self.content_radius > 0: raise ValueError(f"{name}.content_radius must be positive, got {self.content_radius}")
+
+# %% ../nbs/07_synthetic.ipynb #09fde171
+@dataclass(frozen=True)
+class TVSumConfig(WorldConfig):
+    "A TVSum-like dataset: categories of videos whose 2-s segments 20 annotators rate 1..5 (defaults = the embedded default data)."
+    categories:tuple = ("VT", "VU", "GA", "MS", "PK", "PR", "FM", "BK", "BT", "DS")   # TVSum's category codes
+    videos_per_category:int = 5
+    minutes:tuple = (1.4, 8.0)     # video length, log-uniform
+    seg_seconds:float = 2.0        # length of an annotated segment (TVSum: 2 s)
     n_annotators:int = 20
     annotator_scale:tuple = (0.5, 1.5)  # range of the personal gain s_a, uniform
     annotator_noise_sd:float = 0.44     # sd of the perception noise (tuned: pairwise rho as TVSum)
     annotator_noise_rho:float = 0.5     # AR(1) coefficient of the noise across consecutive segments
     score_hist:tuple = (0.47, 0.26, 0.15, 0.08, 0.04) # share of scores 1..5 (measured on real TVSum)
     score_hist_concentration:float = 100.0 # Dirichlet concentration of an annotator's personal share
-    summary_ratio:float = 0.15     # keyshot budget, fraction of frames
-    # dataset sizes
-    tvsum_categories:tuple = ("VT", "VU", "GA", "MS", "PK", "PR", "FM", "BK", "BT", "DS")
-    tvsum_videos_per_category:int = 5
-    tvsum_minutes:tuple = (1.4, 8.0)    # video length, log-uniform
-    summe_videos:int = 25
-    summe_minutes:tuple = (1.0, 6.0)
-    summe_users:tuple = (15, 18)   # users per video, inclusive range
-    summe_fraction:tuple = (0.05, 0.15) # fraction of frames each user selects
-    summe_run_seconds:tuple = (1.5, 10.0) # length of one selected run (keyshot)
-    summe_noise_sd:float = 0.25    # a SumMe user's perception noise on importance
-    hl_domains:tuple = ("dog", "gymnastics", "parkour", "skating", "skiing", "surfing")
-    hl_videos_per_domain:int = 12
-    hl_minutes:tuple = (0.3, 3.0)
-    hl_clip_seconds:float = 2.0    # a labelled clip
-    hl_hop_seconds:float = 1.0     # clips overlap by half, as in the real label files
-    hl_off_domain:float = 0.35     # fraction of harvested *training* videos that are not really about the domain
-    hl_test_frac:float = 0.4       # fraction of videos in the test lists
-    hl_tight_prob:float = 0.15     # probability that a video has "tight" labels (few highlight clips)
-    hl_tight_pos:tuple = (0.03, 0.25)   # fraction of positive clips in a tight video
-    hl_loose_pos:tuple = (0.15, 0.9)    # ... in a loose video
-    hl_border_frac:float = 0.06    # fraction of clips labelled 0 (borderline)
-    hl_label_noise:float = 0.1     # editor's noise on clip importance before ranking
-    hl_turkers:int = 5             # crowd workers voting on the hand-checked videos (mturk_label.json)
-    hl_turker_seconds:tuple = (4.0, 12.0) # length of the one segment each worker marks
+    proportion:float = 0.15        # keyshot budget of the user summaries and of gtsummary, fraction of frames
 
     def __post_init__(self):
-        if not math.isclose(sum(self.scene_probs), 1): raise ValueError(f"SynthConfig.scene_probs must sum to 1, got {self.scene_probs}")
+        super().__post_init__()
         if len(self.score_hist) != 5 or min(self.score_hist) <= 0 or not math.isclose(sum(self.score_hist), 1):
-            raise ValueError(f"SynthConfig.score_hist must be 5 positive shares of the scores 1..5 summing to 1, got {self.score_hist}")
-        if self.seg_seconds * self.fps % self.stride: raise ValueError(f"SynthConfig.seg_seconds*fps must be a multiple of stride={self.stride}")
-        if not 0 < self.summary_ratio < 1: raise ValueError(f"SynthConfig.summary_ratio must be in (0, 1), got {self.summary_ratio}")
-        if not self.content_radius > 0: raise ValueError(f"SynthConfig.content_radius must be positive, got {self.content_radius}")
+            raise ValueError(f"TVSumConfig.score_hist must be 5 positive shares of the scores 1..5 summing to 1, got {self.score_hist}")
+        if self.seg_seconds * self.fps % self.stride: raise ValueError(f"TVSumConfig.seg_seconds*fps must be a multiple of stride={self.stride}")
+        if not 0 < self.proportion < 1: raise ValueError(f"TVSumConfig.proportion must be in (0, 1), got {self.proportion}")
 
 # %% ../nbs/07_synthetic.ipynb #a1a7c953
 FILLER, CATEGORY, SPECIFIC, EVENT = 0, 1, 2, 3
@@ -117,7 +104,7 @@ def _ar1(rng:np.random.Generator, shape:tuple, rho:float, sd:float, axis:int=0) 
     return np.concatenate([x0, y], axis=axis)
 
 # %% ../nbs/07_synthetic.ipynb #9e1bc531
-def _on_shell(p:np.ndarray, cfg:SynthConfig) -> np.ndarray:
+def _on_shell(p:np.ndarray, cfg:WorldConfig) -> np.ndarray:
     "`p` (..., L) rescaled along its last axis onto the common content sphere of radius `content_radius * sqrt(latent_dim)`."
     return p * (cfg.content_radius * math.sqrt(cfg.latent_dim) / np.linalg.norm(p, axis=-1, keepdims=True))
 
@@ -130,7 +117,7 @@ def _relu_size(b:np.ndarray, # (D,) biases
     return float(math.sqrt(((b**2 + sd**2) * stats.norm.cdf(a) + b * sd * stats.norm.pdf(a)).sum()))
 
 # %% ../nbs/07_synthetic.ipynb #2b034288
-def _world(seed:int, cfg:SynthConfig) -> dict:
+def _world(seed:int, cfg:WorldConfig) -> dict:
     "What every video of a seed shares: feature projection, bias, typical feature size and the filler prototypes."
     rng = _rng(seed, 0)
     L, D, r = cfg.latent_dim, cfg.feat_dim, cfg.content_radius
@@ -139,14 +126,14 @@ def _world(seed:int, cfg:SynthConfig) -> dict:
     return dict(W=W, b=b, size=_relu_size(b, r), filler=_on_shell(rng.standard_normal((cfg.n_filler_protos, L)), cfg))
 
 # %% ../nbs/07_synthetic.ipynb #2c2a9b76
-def _category_protos(rng:np.random.Generator, cfg:SynthConfig, n_cat:int) -> np.ndarray:
+def _category_protos(rng:np.random.Generator, cfg:WorldConfig, n_cat:int) -> np.ndarray:
     "(n_cat, n_category_protos, L) prototypes on the content sphere: a centre per category plus spread."
     centres = rng.standard_normal((n_cat, 1, cfg.latent_dim))
     return _on_shell(centres + cfg.category_spread * rng.standard_normal((n_cat, cfg.n_category_protos, cfg.latent_dim)), cfg)
 
 # %% ../nbs/07_synthetic.ipynb #910ab599
-def _scene_plan(rng:np.random.Generator, cfg:SynthConfig, n_steps:int) -> list[tuple[int,int,int,int]]:
-    "Scenes as `(start, end, kind, prototype)` in steps, tiling `[0, n_steps)`."
+def _scene_plan(rng:np.random.Generator, cfg:WorldConfig, n_steps:int) -> list[tuple[int,int,int,int]]:
+    "Scenes as `(start, end, kind, prototype)` in clips, tiling `[0, n_steps)`."
     sps = cfg.fps / cfg.stride
     n_protos = (cfg.n_filler_protos, cfg.n_category_protos, cfg.n_video_protos)
     plan, t, last = [], 0, None
@@ -158,7 +145,7 @@ def _scene_plan(rng:np.random.Generator, cfg:SynthConfig, n_steps:int) -> list[t
     return plan
 
 # %% ../nbs/07_synthetic.ipynb #b979c1f7
-def _paste_events(rng:np.random.Generator, cfg:SynthConfig, n_frames:int, z:np.ndarray, kind:np.ndarray, imp:np.ndarray, bounds:set):
+def _paste_events(rng:np.random.Generator, cfg:WorldConfig, n_frames:int, z:np.ndarray, kind:np.ndarray, imp:np.ndarray, bounds:set):
     "Overwrite short random stretches of `z`, `kind` and `imp` (in place) with events; add their borders to `bounds`."
     n_steps, L, sps = len(z), z.shape[1], cfg.fps / cfg.stride
     for _ in range(rng.poisson(cfg.events_per_minute * n_frames / cfg.fps / 60)):
@@ -168,8 +155,8 @@ def _paste_events(rng:np.random.Generator, cfg:SynthConfig, n_frames:int, z:np.n
         imp[s:e] = rng.uniform(*cfg.importance_ranges[EVENT]); bounds.update((s, e))
 
 # %% ../nbs/07_synthetic.ipynb #752079d1
-def _content(rng:np.random.Generator, cfg:SynthConfig, world:dict, cat_protos:np.ndarray, n_frames:int) -> dict:
-    "Latent path, importance, kind per step and shot boundaries (steps) of one video."
+def _content(rng:np.random.Generator, cfg:WorldConfig, world:dict, cat_protos:np.ndarray, n_frames:int) -> dict:
+    "Latent path, importance, kind per clip and shot boundaries (clips) of one video."
     L, sps = cfg.latent_dim, cfg.fps / cfg.stride
     n_steps = -(-n_frames // cfg.stride)
     own = _on_shell(cat_protos.mean(0) + cfg.video_spread * rng.standard_normal((cfg.n_video_protos, L)), cfg)
@@ -180,12 +167,12 @@ def _content(rng:np.random.Generator, cfg:SynthConfig, world:dict, cat_protos:np
         z[s:e], kind[s:e], imp[s:e] = protos[k][j], k, rng.uniform(*cfg.importance_ranges[k])
         bounds.update(np.linspace(s, e, -(-(e - s) // max_shot) + 1).round().astype(int)[:-1].tolist())
     _paste_events(rng, cfg, n_frames, z, kind, imp, bounds)
-    z += _ar1(rng, (n_steps, L), cfg.drift_rho, cfg.drift_sd) + cfg.step_noise_sd * rng.standard_normal((n_steps, L))
+    z += _ar1(rng, (n_steps, L), cfg.drift_rho, cfg.drift_sd) + cfg.clip_noise_sd * rng.standard_normal((n_steps, L))
     imp = np.clip(imp + _ar1(rng, (n_steps,), cfg.drift_rho, cfg.importance_wobble), 0, 1)
     return dict(z=z, importance=imp, kind=kind, bounds=sorted(b for b in bounds if 0 < b < n_steps), n_steps=n_steps)
 
 # %% ../nbs/07_synthetic.ipynb #52857768
-def _features(z:np.ndarray, world:dict, cfg:SynthConfig) -> np.ndarray:
+def _features(z:np.ndarray, world:dict, cfg:WorldConfig) -> np.ndarray:
     "(n_steps, D) float32 non-negative sparse features of a latent path; a feature's size follows only its latent's size."
     x = np.maximum(z @ world["W"] + world["b"], 0)
     size = np.linalg.norm(x, axis=1, keepdims=True)
@@ -195,7 +182,7 @@ def _features(z:np.ndarray, world:dict, cfg:SynthConfig) -> np.ndarray:
 
 # %% ../nbs/07_synthetic.ipynb #5539dbb2
 def _change_points(bounds:list[int], n_frames:int, stride:int) -> np.ndarray:
-    "(n_segs, 2) inclusive [first, last] frame of each shot from step boundaries."
+    "(n_segs, 2) inclusive [first, last] frame of each shot from clip boundaries."
     starts = np.array([0] + [b * stride for b in bounds if 0 < b * stride < n_frames], dtype=np.int64)
     return np.stack([starts, np.r_[starts[1:] - 1, n_frames - 1]], 1)
 
@@ -211,7 +198,7 @@ def _keyshots(frame_scores:np.ndarray, # (U, n_frames) scores of U annotators
     return np.repeat(sel, lens[0], axis=1).astype(np.float32)
 
 # %% ../nbs/07_synthetic.ipynb #eea24b56
-def _annotate(rng:np.random.Generator, cfg:SynthConfig, importance:np.ndarray, n_frames:int) -> np.ndarray:
+def _annotate(rng:np.random.Generator, cfg:TVSumConfig, importance:np.ndarray, n_frames:int) -> np.ndarray:
     "(n_annotators, n_frames) float32 raw 1..5 scores, constant within each 2-s segment."
     seg = int(cfg.seg_seconds * cfg.fps); n_seg = -(-n_frames // seg)
     f_imp = np.repeat(importance, cfg.stride)[:n_frames]
@@ -232,10 +219,10 @@ def _gtscore(frame_scores:np.ndarray, picks:np.ndarray) -> np.ndarray:
     return ((g - g.min()) / max(g.max() - g.min(), 1e-12)).astype(np.float32)
 
 # %% ../nbs/07_synthetic.ipynb #8a37b7ce
-def _gtsummary(gtscore:np.ndarray, picks:np.ndarray, cps:np.ndarray, n_frames:int, cfg:SynthConfig) -> np.ndarray:
-    "0/1 per step: the keyshot summary of the step scores held over frames, read at the picks."
+def _gtsummary(gtscore:np.ndarray, picks:np.ndarray, cps:np.ndarray, n_frames:int, cfg:TVSumConfig|SumMeConfig) -> np.ndarray:
+    "0/1 per clip: the keyshot summary of the clip scores held over frames, read at the picks."
     frame = np.repeat(gtscore, cfg.stride)[:n_frames]
-    return _keyshots(frame[None], cps, cfg.summary_ratio)[0, picks]
+    return _keyshots(frame[None], cps, cfg.proportion)[0, picks]
 
 # %% ../nbs/07_synthetic.ipynb #be04c9fd
 @dataclass
@@ -257,36 +244,36 @@ def _youtube_id(rng:np.random.Generator) -> str:
 def _n_frames(rng, cfg, minutes) -> int: return max(2 * cfg.stride, int(_loguniform(rng, *minutes) * 60 * cfg.fps))
 
 # %% ../nbs/07_synthetic.ipynb #4c6174cd
-def _tvsum_video(seed:int, k:int, cname:str, cat_protos:np.ndarray, world:dict, cfg:SynthConfig) -> tuple[Video, SynthTruth]:
+def _tvsum_video(seed:int, k:int, cname:str, cat_protos:np.ndarray, world:dict, cfg:TVSumConfig) -> tuple[Video, SynthTruth]:
     "The k-th (1-based) TVSum-like video and its truth."
     rng = _rng(seed, _DATASET_IDS["tvsum"], k)
-    name, n_frames = f"{cname}/{_youtube_id(rng)}", _n_frames(rng, cfg, cfg.tvsum_minutes)
+    name, n_frames = f"{cname}/{_youtube_id(rng)}", _n_frames(rng, cfg, cfg.minutes)
     c = _content(rng, cfg, world, cat_protos, n_frames)
     cps = _change_points(c["bounds"], n_frames, cfg.stride); picks = np.arange(0, n_frames, cfg.stride)
     us = _annotate(rng, cfg, c["importance"], n_frames)
     g = _gtscore(us, picks)
     v = Video(f"video_{k}", _features(c["z"], world, cfg), picks, n_frames, cps, cps[:, 1] - cps[:, 0] + 1,
-              _keyshots(us, cps, cfg.summary_ratio), g, _gtsummary(g, picks, cps, n_frames, cfg), name, us)
+              _keyshots(us, cps, cfg.proportion), g, _gtsummary(g, picks, cps, n_frames, cfg), name, us)
     return v, SynthTruth(c["importance"], c["kind"], cname)
 
 # %% ../nbs/07_synthetic.ipynb #f203a329
-def _check_cfg(cfg):
-    "The default config for None; refuse anything that is not a `SynthConfig`."
-    if cfg is None: return SynthConfig()
-    if not isinstance(cfg, SynthConfig): raise TypeError(f"cfg must be a SynthConfig, got {type(cfg).__name__}")
+def _check_cfg(cfg, cls:type):
+    "The default `cls()` for None; refuse anything that is not a `cls` (the config of another kind of dataset included)."
+    if cfg is None: return cls()
+    if not isinstance(cfg, cls): raise TypeError(f"cfg must be a {cls.__name__}, got {type(cfg).__name__}")
     return cfg
 
 # %% ../nbs/07_synthetic.ipynb #2c1e04d8
 def make_tvsum(seed:int=0, # the one seed
-               cfg:SynthConfig|None=None, # generator knobs (default: the calibrated defaults)
+               cfg:TVSumConfig|None=None, # generator knobs (default: the calibrated defaults)
                return_truth:bool=False, # also return {key: SynthTruth}
               ) -> dict[str, Video]|tuple[dict[str, Video], dict[str, SynthTruth]]:
     "TVSum-like dataset: categories x videos, 20 annotators' raw 1..5 scores, keyshot summaries, gtscore."
-    cfg = _check_cfg(cfg); world = _world(seed, cfg)
-    cats = _category_protos(_rng(seed, _DATASET_IDS["tvsum"], 0), cfg, len(cfg.tvsum_categories))
+    cfg = _check_cfg(cfg, TVSumConfig); world = _world(seed, cfg)
+    cats = _category_protos(_rng(seed, _DATASET_IDS["tvsum"], 0), cfg, len(cfg.categories))
     vids, truth, k = {}, {}, 0
-    for c, cname in enumerate(cfg.tvsum_categories):
-        for _ in range(cfg.tvsum_videos_per_category):
+    for c, cname in enumerate(cfg.categories):
+        for _ in range(cfg.videos_per_category):
             k += 1; vids[f"video_{k}"], truth[f"video_{k}"] = _tvsum_video(seed, k, cname, cats[c], world, cfg)
     return (vids, truth) if return_truth else vids
 
@@ -413,15 +400,31 @@ def plot_calibration(syn:dict, # `annotation_stats` of the synthetic set
 TVSUM_REFERENCE = dict(rho=0.204, tau=0.177, hist=(0.466, 0.262, 0.153, 0.080, 0.040),
                        user_hist_sd=(0.052, 0.039, 0.031, 0.018, 0.037))
 
+# %% ../nbs/07_synthetic.ipynb #3bfd2a7a
+@dataclass(frozen=True)
+class SumMeConfig(WorldConfig):
+    "A SumMe-like dataset: one topic per video, 15-18 users each selecting a few contiguous runs (defaults = the embedded default data)."
+    n_videos:int = 25
+    minutes:tuple = (1.0, 6.0)     # video length, log-uniform
+    n_users:tuple = (15, 18)       # users per video, inclusive range
+    selected_fraction:tuple = (0.05, 0.15) # fraction of frames each user selects
+    run_seconds:tuple = (1.5, 10.0) # length of one selected run (keyshot)
+    noise_sd:float = 0.25          # a user's perception noise on importance
+    proportion:float = 0.15        # keyshot budget of gtsummary, fraction of frames
+
+    def __post_init__(self):
+        super().__post_init__()
+        if not 0 < self.proportion < 1: raise ValueError(f"SumMeConfig.proportion must be in (0, 1), got {self.proportion}")
+
 # %% ../nbs/07_synthetic.ipynb #9e979da3
-def _summe_user(rng:np.random.Generator, cfg:SynthConfig, importance:np.ndarray, n_frames:int) -> np.ndarray:
+def _summe_user(rng:np.random.Generator, cfg:SumMeConfig, importance:np.ndarray, n_frames:int) -> np.ndarray:
     "(n_frames,) 0/1 selection of one SumMe-like user: a few contiguous runs, 5-15 % of the frames."
     sps, n = cfg.fps / cfg.stride, len(importance)
-    p = importance + _ar1(rng, (n,), cfg.drift_rho, cfg.summe_noise_sd)
-    budget = int(rng.uniform(*cfg.summe_fraction) * n_frames)
+    p = importance + _ar1(rng, (n,), cfg.drift_rho, cfg.noise_sd)
+    budget = int(rng.uniform(*cfg.selected_fraction) * n_frames)
     sel = np.zeros(n_frames, np.float32)
     while sel.sum() < budget and np.isfinite(p).any():
-        i = int(np.argmax(p)); ln = max(1, int(round(rng.uniform(*cfg.summe_run_seconds) * sps)))
+        i = int(np.argmax(p)); ln = max(1, int(round(rng.uniform(*cfg.run_seconds) * sps)))
         s = min(max(0, i - ln // 2), max(0, n - ln)); e = min(n, s + ln)
         f0, f1 = s * cfg.stride, min(n_frames, e * cfg.stride, s * cfg.stride + budget - int(sel.sum()))
         sel[f0:f1] = 1; p[max(0, s - 1):e + 1] = -np.inf
@@ -429,50 +432,70 @@ def _summe_user(rng:np.random.Generator, cfg:SynthConfig, importance:np.ndarray,
 
 # %% ../nbs/07_synthetic.ipynb #6cc678bf
 def make_summe(seed:int=0, # the one seed
-               cfg:SynthConfig|None=None, # generator knobs
+               cfg:SumMeConfig|None=None, # generator knobs
                return_truth:bool=False, # also return {key: SynthTruth}
               ) -> dict[str, Video]|tuple[dict[str, Video], dict[str, SynthTruth]]:
     "SumMe-like dataset: 25 videos, 15-18 users each selecting 5-15 % of the frames as keyshots."
-    cfg = _check_cfg(cfg); world = _world(seed, cfg); did = _DATASET_IDS["summe"]
-    topics = _category_protos(_rng(seed, did, 0), cfg, cfg.summe_videos)
+    cfg = _check_cfg(cfg, SumMeConfig); world = _world(seed, cfg); did = _DATASET_IDS["summe"]
+    topics = _category_protos(_rng(seed, did, 0), cfg, cfg.n_videos)
     vids, truth = {}, {}
-    for k in range(1, cfg.summe_videos + 1):
-        rng = _rng(seed, did, k); n_frames = _n_frames(rng, cfg, cfg.summe_minutes)
+    for k in range(1, cfg.n_videos + 1):
+        rng = _rng(seed, did, k); n_frames = _n_frames(rng, cfg, cfg.minutes)
         c = _content(rng, cfg, world, topics[k - 1], n_frames)
         cps = _change_points(c["bounds"], n_frames, cfg.stride); picks = np.arange(0, n_frames, cfg.stride)
-        us = np.stack([_summe_user(rng, cfg, c["importance"], n_frames) for _ in range(int(rng.integers(cfg.summe_users[0], cfg.summe_users[1] + 1)))])
+        us = np.stack([_summe_user(rng, cfg, c["importance"], n_frames) for _ in range(int(rng.integers(cfg.n_users[0], cfg.n_users[1] + 1)))])
         g = us[:, picks].mean(0).astype(np.float32)
         vids[f"video_{k}"] = Video(f"video_{k}", _features(c["z"], world, cfg), picks, n_frames, cps, cps[:, 1] - cps[:, 0] + 1,
                                    us, g, _gtsummary(g, picks, cps, n_frames, cfg), f"topic_{k:02d}")
         truth[f"video_{k}"] = SynthTruth(c["importance"], c["kind"], f"topic_{k:02d}")
     return (vids, truth) if return_truth else vids
 
+# %% ../nbs/07_synthetic.ipynb #0743042e
+@dataclass(frozen=True)
+class HighlightsConfig(WorldConfig):
+    "A YouTube-Highlights-like dataset: six domains, 2-s clips labelled -1/0/1, train/test and tight/loose lists (defaults = the embedded default data)."
+    domains:tuple = ("dog", "gymnastics", "parkour", "skating", "skiing", "surfing")
+    videos_per_domain:int = 12
+    minutes:tuple = (0.3, 3.0)     # video length, log-uniform
+    clip_seconds:float = 2.0       # a labelled clip
+    hop_seconds:float = 1.0        # clips overlap by half, as in the real label files
+    off_domain:float = 0.35        # fraction of harvested *training* videos that are not really about the domain
+    test_frac:float = 0.4          # fraction of videos in the test lists
+    tight_prob:float = 0.15        # probability that a video has "tight" labels (few highlight clips)
+    tight_pos:tuple = (0.03, 0.25) # fraction of positive clips in a tight video
+    loose_pos:tuple = (0.15, 0.9)  # ... in a loose video
+    border_frac:float = 0.06       # fraction of clips labelled 0 (borderline)
+    label_noise:float = 0.1        # editor's noise on clip importance before ranking
+    turkers:int = 5                # crowd workers voting on the hand-checked videos (mturk_label.json)
+    turker_seconds:tuple = (4.0, 12.0) # length of the one segment each worker marks
+    turker_noise_sd:float = 0.25   # a worker's perception noise on importance
+
 # %% ../nbs/07_synthetic.ipynb #4b2d3ab7
-def _clips(n_frames:int, cfg:SynthConfig) -> np.ndarray:
+def _clips(n_frames:int, cfg:HighlightsConfig) -> np.ndarray:
     "(n_clips, 2) [start, end] frames of half-overlapping 2-s clips covering the video."
-    ln, hop = int(cfg.hl_clip_seconds * cfg.fps), int(cfg.hl_hop_seconds * cfg.fps)
+    ln, hop = int(cfg.clip_seconds * cfg.fps), int(cfg.hop_seconds * cfg.fps)
     starts = np.arange(0, max(1, n_frames - ln + hop), hop)
     return np.stack([starts, np.minimum(starts + ln, n_frames - 1)], 1)
 
 # %% ../nbs/07_synthetic.ipynb #e6222ff0
-def _highlight_labels(rng:np.random.Generator, cfg:SynthConfig, importance:np.ndarray, clips:np.ndarray, tight:bool) -> np.ndarray:
+def _highlight_labels(rng:np.random.Generator, cfg:HighlightsConfig, importance:np.ndarray, clips:np.ndarray, tight:bool) -> np.ndarray:
     "Labels in {-1, 0, 1} per clip: the editor keeps the most informative clips (top fraction) of a video."
     f_imp = np.repeat(importance, cfg.stride)
-    ci = np.array([f_imp[s:e + 1].mean() for s, e in clips]) + cfg.hl_label_noise * rng.standard_normal(len(clips))
-    n = len(clips); pos = rng.uniform(*(cfg.hl_tight_pos if tight else cfg.hl_loose_pos))
-    n_pos = max(1, int(round(pos * n))); n_bord = int(round(cfg.hl_border_frac * n))
+    ci = np.array([f_imp[s:e + 1].mean() for s, e in clips]) + cfg.label_noise * rng.standard_normal(len(clips))
+    n = len(clips); pos = rng.uniform(*(cfg.tight_pos if tight else cfg.loose_pos))
+    n_pos = max(1, int(round(pos * n))); n_bord = int(round(cfg.border_frac * n))
     order = np.argsort(-ci, kind="stable")
     lab = -np.ones(n, np.int64); lab[order[:n_pos]] = 1; lab[order[n_pos:n_pos + n_bord]] = 0
     return lab
 
 # %% ../nbs/07_synthetic.ipynb #92d78f56
-def _turker_votes(rng:np.random.Generator, cfg:SynthConfig, importance:np.ndarray, clips:np.ndarray, n_frames:int) -> np.ndarray:
+def _turker_votes(rng:np.random.Generator, cfg:HighlightsConfig, importance:np.ndarray, clips:np.ndarray, n_frames:int) -> np.ndarray:
     "(n_clips,) soft crowd votes: summed fraction of each clip covered by each worker's marked segment."
     votes = np.zeros(len(clips))
-    for _ in range(cfg.hl_turkers):
-        p = importance + _ar1(rng, importance.shape, cfg.drift_rho, cfg.summe_noise_sd)
+    for _ in range(cfg.turkers):
+        p = importance + _ar1(rng, importance.shape, cfg.drift_rho, cfg.turker_noise_sd)
         mid = int(np.argmax(p)) * cfg.stride + cfg.stride // 2
-        half = int(rng.uniform(*cfg.hl_turker_seconds) * cfg.fps / 2)
+        half = int(rng.uniform(*cfg.turker_seconds) * cfg.fps / 2)
         s, e = max(0, mid - half), min(n_frames - 1, mid + half)
         votes += np.clip(np.minimum(clips[:, 1], e) - np.maximum(clips[:, 0], s), 0, None) / np.maximum(clips[:, 1] - clips[:, 0], 1)
     return votes
@@ -481,12 +504,12 @@ def _turker_votes(rng:np.random.Generator, cfg:SynthConfig, importance:np.ndarra
 def _highlight_video(seed, d, i, domain, protos, world, cfg):
     "Video i of domain d: (Video, SynthTruth with clips, labels, split, tight, relevant)."
     rng = _rng(seed, _DATASET_IDS["highlights"], d + 1, i)
-    vid, n_frames = _youtube_id(rng), _n_frames(rng, cfg, cfg.hl_minutes)
-    split = "Test" if rng.random() < cfg.hl_test_frac else "Trai"
-    relevant = split == "Test" or rng.random() >= cfg.hl_off_domain
+    vid, n_frames = _youtube_id(rng), _n_frames(rng, cfg, cfg.minutes)
+    split = "Test" if rng.random() < cfg.test_frac else "Trai"
+    relevant = split == "Test" or rng.random() >= cfg.off_domain
     src = d if relevant else (d + 1 + int(rng.integers(len(protos) - 1))) % len(protos)
     c = _content(rng, cfg, world, protos[src], n_frames)
-    clips = _clips(n_frames, cfg); tight = bool(rng.random() < cfg.hl_tight_prob)
+    clips = _clips(n_frames, cfg); tight = bool(rng.random() < cfg.tight_prob)
     lab = _highlight_labels(rng, cfg, c["importance"], clips, tight)
     mturk = _turker_votes(rng, cfg, c["importance"], clips, n_frames) if relevant else None
     cps = _change_points(c["bounds"], n_frames, cfg.stride); picks = np.arange(0, n_frames, cfg.stride)
@@ -499,15 +522,15 @@ def _highlight_video(seed, d, i, domain, protos, world, cfg):
 
 # %% ../nbs/07_synthetic.ipynb #8bea3021
 def make_highlights(seed:int=0, # the one seed
-                    cfg:SynthConfig|None=None, # generator knobs
+                    cfg:HighlightsConfig|None=None, # generator knobs
                     return_truth:bool=False, # also return {key: SynthTruth} (clips, labels, split in `extra`)
                    ) -> dict[str, Video]|tuple[dict[str, Video], dict[str, SynthTruth]]:
     "YouTube-Highlights-like dataset: 6 domains, 2-s clips labelled -1/0/1, train/test and tight/loose lists."
-    cfg = _check_cfg(cfg); world = _world(seed, cfg)
-    protos = _category_protos(_rng(seed, _DATASET_IDS["highlights"], 0), cfg, len(cfg.hl_domains))
+    cfg = _check_cfg(cfg, HighlightsConfig); world = _world(seed, cfg)
+    protos = _category_protos(_rng(seed, _DATASET_IDS["highlights"], 0), cfg, len(cfg.domains))
     vids, truth = {}, {}
-    for d, domain in enumerate(cfg.hl_domains):
-        for i in range(cfg.hl_videos_per_domain):
+    for d, domain in enumerate(cfg.domains):
+        for i in range(cfg.videos_per_domain):
             v, t = _highlight_video(seed, d, i, domain, protos, world, cfg)
             if v.key in vids: raise DataError(f"duplicate synthetic video id {v.key!r} (seed {seed})")
             vids[v.key], truth[v.key] = v, t
@@ -519,9 +542,9 @@ _HL_SETS = ("TraiTightL", "TraiLooseL", "TestTightL", "TestLooseL")
 def _write_json(path:Path, obj): path.write_text(json.dumps(obj))
 
 # %% ../nbs/07_synthetic.ipynb #c2a36c42
-def _write_highlight_labels(root:Path, vids:dict, truth:dict, cfg:SynthConfig, seed:int):
+def _write_highlight_labels(root:Path, vids:dict, truth:dict, cfg:HighlightsConfig, seed:int):
     "Write the YouTube Highlights label layout for `vids` under `root`."
-    for domain in cfg.hl_domains:
+    for domain in cfg.domains:
         (root/domain).mkdir(parents=True)
         keys = [k for k in vids if truth[k].category == domain]
         sets = lambda sel: [[[k for k in keys if truth[k].extra["split"] + ("TightL" if truth[k].extra["tight"] else "LooseL") == s and sel(k)], s] for s in _HL_SETS]
@@ -539,6 +562,7 @@ def _write_highlight_labels(root:Path, vids:dict, truth:dict, cfg:SynthConfig, s
 # %% ../nbs/07_synthetic.ipynb #075968eb
 SYNTH_KINDS = ("tvsum", "summe", "highlights")
 _MAKERS = {"tvsum": make_tvsum, "summe": make_summe, "highlights": make_highlights}
+_CONFIGS = {"tvsum": TVSumConfig, "summe": SumMeConfig, "highlights": HighlightsConfig}
 
 # %% ../nbs/07_synthetic.ipynb #982ef13e
 def _replace_dir(tmp:Path, path:Path):
@@ -558,7 +582,7 @@ def _add_truth(path:Path, truth:dict) -> Path:
     return path
 
 # %% ../nbs/07_synthetic.ipynb #65a43524
-def _fill_highlights_dir(tmp:Path, vids:dict, truth:dict, cfg:SynthConfig, seed:int):
+def _fill_highlights_dir(tmp:Path, vids:dict, truth:dict, cfg:HighlightsConfig, seed:int):
     "Write labels, `features.h5` and `README.md` of a highlight dataset into the empty folder `tmp`."
     _write_highlight_labels(tmp, vids, truth, cfg, seed)
     _add_truth(write_h5(tmp/"features.h5", vids), truth)
@@ -570,11 +594,11 @@ def _fill_highlights_dir(tmp:Path, vids:dict, truth:dict, cfg:SynthConfig, seed:
 def write_synthetic(kind:str, # "tvsum", "summe" or "highlights"
                     path:str|Path, # .h5 file (tvsum, summe) or folder (highlights) to create or replace
                     seed:int=0, # the one seed
-                    cfg:SynthConfig|None=None, # generator knobs
+                    cfg:TVSumConfig|SumMeConfig|HighlightsConfig|None=None, # the config of that kind (default: its defaults)
                    ) -> Path:
     "Generate a synthetic dataset and write it to `path` (deterministic for a seed); returns `path`."
     if kind not in SYNTH_KINDS: raise ValueError(f"kind must be one of {SYNTH_KINDS}, got {kind!r}")
-    path = Path(path); cfg = _check_cfg(cfg)
+    path = Path(path); cfg = _check_cfg(cfg, _CONFIGS[kind])
     if kind != "highlights":
         vids, truth = _MAKERS[kind](seed, cfg, return_truth=True)
         with atomic_write(path) as tmp: _add_truth(write_h5(tmp, vids), truth)

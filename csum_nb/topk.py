@@ -13,9 +13,9 @@ from .batch import BatchError, describe, check_tensor, check_scores, check_mask,
 from .topk_fused import _SlotSum, _first_order_only
 
 # %% auto #0
-__all__ = ['SHARPNESS', 'NOISE_BUDGET', 'TOPK_SELECTORS', 'hard_topk', 'relaxed_max', 'topk_temperature',
-           'successive_halving_topk', 'topk_feature_error', 'softmax_topk', 'sinkhorn_topk', 'position_noise',
-           'perturbed_topk']
+__all__ = ['SHARPNESS', 'SINKHORN_START_RANGE', 'SINKHORN_CHECK_EVERY', 'SINKHORN_CLAMP', 'NOISE_BUDGET', 'TOPK_SELECTORS',
+           'hard_topk', 'relaxed_max', 'topk_temperature', 'successive_halving_topk', 'topk_feature_error',
+           'softmax_topk', 'sinkhorn_topk', 'position_noise', 'perturbed_topk']
 
 # %% ../nbs/12_topk.ipynb #b260544d
 def _check_k(k, B:int, device) -> tuple[int|None, Tensor|None]:
@@ -37,21 +37,21 @@ def _check_positive(v, name:str, allow_zero:bool=False):
     if not ok: raise ValueError(f"{name} must be a {'non-negative' if allow_zero else 'positive'} finite number, got {v!r}")
 
 # %% ../nbs/12_topk.ipynb #170e1ff0
-def _fixed_tau(tau, B:int, dtype, device, name:str="tau") -> Tensor:
+def _fixed_temperature(temperature, B:int, dtype, device, name:str="temperature") -> Tensor:
     "A user-given temperature (number, or tensor of B values) as a `(B,1)` tensor without gradient; a tensor's values are checked by `_check_topk_args`."
-    if isinstance(tau, Tensor):
-        if tau.numel() != B or tau.ndim > 2: raise BatchError(f"{name} must be a number or hold one value per video ({B}), got {describe(tau)}")
-        return tau.detach().to(device=device, dtype=dtype).reshape(B, 1)
-    _check_positive(tau, name)
-    return torch.full((B, 1), float(tau), dtype=dtype, device=device)
+    if isinstance(temperature, Tensor):
+        if temperature.numel() != B or temperature.ndim > 2: raise BatchError(f"{name} must be a number or hold one value per video ({B}), got {describe(temperature)}")
+        return temperature.detach().to(device=device, dtype=dtype).reshape(B, 1)
+    _check_positive(temperature, name)
+    return torch.full((B, 1), float(temperature), dtype=dtype, device=device)
 
 # %% ../nbs/12_topk.ipynb #24cc22da
 class _TopkArgs(NamedTuple):
     "What the gate returns: the mask, the valid clips per video (`(B,)` on the device and as a list), a fixed temperature `(B,1)` or None, and k."
     mask: Tensor
     nv: Tensor
-    n: list
-    tau: Tensor|None
+    n_valid: list # valid clips of each video, on the host
+    temperature: Tensor|None
     k: int # the number of summary slots: k, or the largest k of the batch
     kv: Tensor|None # (B,) k of each video when they differ, else None
     ks: list # k of each video, on the host
@@ -60,14 +60,14 @@ def _check_topk_args(x:Tensor|None, # (B,T,D) clip features; None for a function
                      s:Tensor, # (B,T) clip scores
                      k:int|Tensor, # number of clips to select: one for all, or one per video
                      mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                     tau=None, # a temperature given by the caller (number or one per video), or None
-                     tau_name:str="tau", # what the caller calls it
+                     temperature=None, # a temperature given by the caller (number or one per video), or None
+                     temperature_name:str="temperature", # what the caller calls it
                     ) -> _TopkArgs:
     "Check a selector's arguments with one read of the device."
     if x is None: B, T = check_tensor(s, "s", "(B,T)").shape; dev = s.device
     else: B, T = check_tensor(x, "x").shape[:2]; dev = x.device; check_scores(s, B, T, dev)
     k, kv = _check_k(k, B, dev); mask = check_mask(mask, B, T, dev, "mask", "s" if x is None else "x")
-    t = None if tau is None else _fixed_tau(tau, B, torch.promote_types(s.dtype, torch.float32), dev, tau_name)
+    t = None if temperature is None else _fixed_temperature(temperature, B, torch.promote_types(s.dtype, torch.float32), dev, temperature_name)
     nv = mask.sum(1)
     kb = torch.full_like(nv, k) if kv is None else kv
     checks = [(nv, None), (kb, None), (kb < 1, lambda bad: f"k must be positive, got {kb[bad].tolist()} in batch item(s) {bad}"),
@@ -75,10 +75,10 @@ def _check_topk_args(x:Tensor|None, # (B,T,D) clip features; None for a function
               (nv < kb, lambda bad: f"k={kb[bad].tolist() if kv is not None else k} exceeds the number of valid clips in batch item(s) {bad} (valid clips: {nv[bad].tolist()})"),
               (nonfinite_items(s, mask), "s has NaN or infinite values at valid positions")]
     if t is not None:
-        checks.append((~(torch.isfinite(t) & (t > 0))[:, 0], lambda bad: f"{tau_name} must be positive and finite, got {t[bad, 0].tolist()} in batch item(s) {bad}"))
-    n, ks = check_values(*checks)[:2]
+        checks.append((~(torch.isfinite(t) & (t > 0))[:, 0], lambda bad: f"{temperature_name} must be positive and finite, got {t[bad, 0].tolist()} in batch item(s) {bad}"))
+    n_valid, ks = check_values(*checks)[:2]
     K = k if kv is None else max(ks, default=1)
-    return _TopkArgs(mask, nv, n, t, K, None if len(set(ks)) <= 1 else kv, ks)
+    return _TopkArgs(mask, nv, n_valid, t, K, None if len(set(ks)) <= 1 else kv, ks)
 
 # %% ../nbs/12_topk.ipynb #852e66b8
 def _slot_mask(a:_TopkArgs, device) -> Tensor|None:
@@ -115,9 +115,9 @@ def relaxed_max(x:Tensor, # (B,T,D) clip features
 # %% ../nbs/12_topk.ipynb #0f12f249
 def _valid_std(s:Tensor, valid:Tensor, nv:Tensor) -> Tensor:
     "`(B,1)` population standard deviation of the valid entries of `s` (B,L)."
-    n = nv.unsqueeze(1).to(s.dtype)
-    mean = s.masked_fill(~valid, 0.).sum(1, keepdim=True) / n
-    return ((s - mean).masked_fill(~valid, 0.) ** 2).sum(1, keepdim=True).div(n).sqrt()
+    count = nv.unsqueeze(1).to(s.dtype)
+    mean = s.masked_fill(~valid, 0.).sum(1, keepdim=True) / count
+    return ((s - mean).masked_fill(~valid, 0.) ** 2).sum(1, keepdim=True).div(count).sqrt()
 
 # %% ../nbs/12_topk.ipynb #fb693b8c
 SHARPNESS = 4.0  # c: a selected clip loses at most sigmoid(-c) = 1.8 % of its weight in its hardest match (chosen by measurement below)
@@ -126,7 +126,7 @@ def _gap_temperature(ss:Tensor, # (B,L) scores sorted in decreasing order, valid
                      nv:Tensor, # (B,) number of valid clips
                      k:int, sharpness:float=SHARPNESS,
                      stride:int|None=None, # compare rank j with rank j+stride; None = k (each video's own k)
-                     tau_floor:float=0., # lower bound, as a fraction of the standard deviation of the valid scores
+                     temperature_floor:float=0., # lower bound, as a fraction of the standard deviation of the valid scores
                      kv:Tensor|None=None, # (B,) k of each video when they differ (k is then the largest)
                     ) -> Tensor:
     "`(B,1)` temperature without gradient: smallest positive gap `ss_j - ss_{min(j+stride, nv-1)}` (`j<k`) over `sharpness`; ties handled as in the text."
@@ -138,26 +138,26 @@ def _gap_temperature(ss:Tensor, # (B,L) scores sorted in decreasing order, valid
     gap = gap.masked_fill(~(gap > 0) if kv is None else ~(gap > 0) | (j >= kb), math.inf).amin(1, keepdim=True)
     kth = ss[:, k - 1:k] if kv is None else ss.gather(1, kb - 1)      # every compared gap is 0: the k-th score vs the next lower one
     gap = torch.where(torch.isfinite(gap), gap, kth - ss.masked_fill(~valid | (ss >= kth), -math.inf).amax(1, keepdim=True))
-    t = torch.where(torch.isfinite(gap), gap / sharpness, torch.ones_like(gap))  # all valid scores equal: any tau, take 1
-    return t if not tau_floor else torch.maximum(t, tau_floor * _valid_std(ss, valid, nv))
+    t = torch.where(torch.isfinite(gap), gap / sharpness, torch.ones_like(gap))  # all valid scores equal: any temperature, take 1
+    return t if not temperature_floor else torch.maximum(t, temperature_floor * _valid_std(ss, valid, nv))
 
 # %% ../nbs/12_topk.ipynb #4de9af05
-def _adaptive_tau(s:Tensor, a:_TopkArgs, sharpness:float, stride:int|None, tau_floor:float) -> Tensor:
+def _adaptive_temperature(s:Tensor, a:_TopkArgs, sharpness:float, stride:int|None, temperature_floor:float) -> Tensor:
     "`topk_temperature` of scores whose batch and k the gate has checked (`a`); the options are checked here."
-    _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
+    _check_positive(sharpness, "sharpness"); _check_positive(temperature_floor, "temperature_floor", allow_zero=True)
     cd = torch.promote_types(s.dtype, torch.float32)
     ss = s.detach().to(cd).masked_fill(~a.mask, -math.inf).sort(dim=1, descending=True).values
-    return _gap_temperature(ss, a.nv, a.k, sharpness, stride, tau_floor, a.kv)
+    return _gap_temperature(ss, a.nv, a.k, sharpness, stride, temperature_floor, a.kv)
 
 def topk_temperature(s:Tensor, # (B,T) clip scores
                      k:int|Tensor, # number of clips to select: one for all, or one per video
                      mask:Tensor|None=None, # (B,T) bool, True = valid clip
                      sharpness:float=SHARPNESS, # c: the hardest decision is made over c temperatures
                      stride:int|None=None, # measure gaps s_(j) - s_(j+stride); None = k (tournament), 1 = adjacent ranks
-                     tau_floor:float=0., # lower bound as a fraction of the std of the valid scores (0 = none)
+                     temperature_floor:float=0., # lower bound as a fraction of the std of the valid scores (0 = none)
                     ) -> Tensor:
     "Score-adaptive temperature `(B,1)`, without gradient: the smallest positive gap between a top-k score and the score `stride` ranks below it, over `sharpness`."
-    return _adaptive_tau(s, _check_topk_args(None, s, k, mask), sharpness, stride, tau_floor)
+    return _adaptive_temperature(s, _check_topk_args(None, s, k, mask), sharpness, stride, temperature_floor)
 
 # %% ../nbs/12_topk.ipynb #263c3c8e
 def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
@@ -171,63 +171,63 @@ def _sh_slot_of_rank(L:int, k:int, pairing:str='split', device=None) -> Tensor:
 class _Tournament(torch.autograd.Function):
     "The weights of the tournament's entries (`_sh_rank_weights`, the reference definition in the notebook) with a closed-form backward; `V` marks the entries that hold a clip, `dead` says whether any does not."
     @staticmethod
-    def forward(ctx, ss, tau, V, k, pairing, dead):
+    def forward(ctx, ss, temperature, V, k, pairing, dead):
         B, L = ss.shape
-        rounds, n, cur = [], L // 2, ss
-        while n >= k:
-            a, b = cur[:, :n], cur[:, n:2 * n]
+        rounds, h, cur = [], L // 2, ss
+        while h >= k:
+            a, b = cur[:, :h], cur[:, h:2 * h]
             if pairing == 'fold': b = b.flip(-1)
             d = a - b
-            w = torch.sigmoid(d / tau)
+            w = torch.sigmoid(d / temperature)
             if dead:                                                  # a second entry that holds no clip is beaten outright
-                vb = V[:, n:2 * n]
+                vb = V[:, h:2 * h]
                 w = w.masked_fill(~(vb.flip(-1) if pairing == 'fold' else vb), 1.)
             wl = 1 - w
             cur = torch.addcmul(w * a, wl, b)
-            rounds.append((w, wl, d)); n //= 2
+            rounds.append((w, wl, d)); h //= 2
         W = ss.new_empty(B, L); W[:, :k] = 1
         for w, wl, _ in reversed(rounds):                             # walk down: winners keep W*w, losers get W*(1-w)
-            n = w.shape[1]; top = W[:, :n]
-            if pairing == 'fold': W[:, n:2 * n] = (top * wl).flip(-1)
-            else: torch.mul(top, wl, out=W[:, n:2 * n])
+            h = w.shape[1]; top = W[:, :h]
+            if pairing == 'fold': W[:, h:2 * h] = (top * wl).flip(-1)
+            else: torch.mul(top, wl, out=W[:, h:2 * h])
             top.mul_(w)
         if dead: W.mul_(V)                                            # slots beyond a video's own k hold no clip
-        ctx.save_for_backward(W, tau, V, *(t for r in rounds for t in r)); ctx.pairing, ctx.dead = pairing, dead
+        ctx.save_for_backward(W, temperature, V, *(t for r in rounds for t in r)); ctx.pairing, ctx.dead = pairing, dead
         return W
 
     @staticmethod
     def backward(ctx, G):
         _first_order_only()
-        W, tau, V, *saved = ctx.saved_tensors
+        W, temperature, V, *saved = ctx.saved_tensors
         fold = ctx.pairing == 'fold'
         if ctx.dead: G = G * V
         rounds = [saved[i:i + 3] for i in range(0, len(saved), 3)]
         if not rounds: return None, None, None, None, None, None      # k == L: no match was played
         gws, Wr = [], W
         for w, wl, _ in rounds:                                       # up the tree
-            n = w.shape[1]
-            Ga, Gb, Wa, Wb = G[:, :n], G[:, n:2 * n], Wr[:, :n], Wr[:, n:2 * n]
+            h = w.shape[1]
+            Ga, Gb, Wa, Wb = G[:, :h], G[:, h:2 * h], Wr[:, :h], Wr[:, h:2 * h]
             if fold: Gb, Wb = Gb.flip(-1), Wb.flip(-1)
             Wr = Wa + Wb
             gws.append(Wr * (Ga - Gb))
             G = torch.addcmul(Ga * w, Gb, wl)
-        g, acc = None, torch.zeros_like(tau)
+        g, acc = None, torch.zeros_like(temperature)
         for (w, wl, d), gw in zip(reversed(rounds), reversed(gws)):  # back through the rounds
             if g is not None: gw = torch.addcmul(gw, g, d)
-            q = (gw * w).mul_(wl).div_(tau)
+            q = (gw * w).mul_(wl).div_(temperature)
             acc += (q * d).sum(1, keepdim=True)
             ga, gb = (q, -q) if g is None else (torch.addcmul(q, g, w), torch.addcmul(-q, g, wl))
             g = torch.cat([ga, gb.flip(-1) if fold else gb], 1)
-        return g, (-acc / tau if ctx.needs_input_grad[1] else None), None, None, None, None
+        return g, (-acc / temperature if ctx.needs_input_grad[1] else None), None, None, None, None
 
 # %% ../nbs/12_topk.ipynb #aeb1f654
 def _sh_tournament(ss:Tensor, # (B,L) scores of the entries, in the layout of `_sh_layout`
                    V:Tensor, # (B,L) bool, the entries that hold a clip
-                   k:int, tau:Tensor, pairing:str='split',
+                   k:int, temperature:Tensor, pairing:str='split',
                    dead:bool=True, # whether some entry holds no clip (the caller knows it on the host)
                   ) -> Tensor:
     "Weight `(B,L)` with which each entry reaches its slot (as `_sh_rank_weights` of the notebook defines it), with the closed-form backward."
-    return _Tournament.apply(ss, tau, V, k, pairing, dead)
+    return _Tournament.apply(ss, temperature, V, k, pairing, dead)
 
 # %% ../nbs/12_topk.ipynb #7e9bf524
 def _readout(P:Tensor, # (B,k,T) selection weights, 0 on padding
@@ -252,7 +252,7 @@ def _sh_layout(sr:Tensor, # (B,T) scores by rank (valid ranks first)
     "Slot-major layout `(B,L)` of the scores, the entries that hold a clip `V (B,L)`, the entry of each rank `(B,T)`, and whether any entry is empty."
     B, T = sr.shape; dev = sr.device; K = a.k
     G = 1
-    while any(G * kb < nb for kb, nb in zip(a.ks, a.n)): G *= 2
+    while any(G * kb < nb for kb, nb in zip(a.ks, a.n_valid)): G *= 2
     L = K * G
     r = torch.arange(T, device=dev)
     if a.kv is None: pos = r.expand(B, T)                            # one k: entry g*k+j is rank g*k+j
@@ -261,7 +261,7 @@ def _sh_layout(sr:Tensor, # (B,T) scores by rank (valid ranks first)
     to = torch.where(live, pos, L)                                    # a spare column L takes the rest
     ss = sr.new_zeros(B, L + 1).scatter(1, to, sr)[:, :L]
     V = torch.zeros(B, L + 1, dtype=torch.bool, device=dev).scatter_(1, to, live)[:, :L]
-    dead = any(nb < kb * G for kb, nb in zip(a.ks, a.n)) or a.kv is not None
+    dead = any(nb < kb * G for kb, nb in zip(a.ks, a.n_valid)) or a.kv is not None
     return ss, V, to, dead
 
 # %% ../nbs/12_topk.ipynb #24bd939c
@@ -293,19 +293,19 @@ def successive_halving_topk(x:Tensor, # (B,T,D) clip features
                             s:Tensor, # (B,T) clip scores
                             k:int|Tensor, # number of clips to select: one for all, or one per video (`(B,)`)
                             mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                            tau:float|Tensor|None=None, # temperature in score units (number or one per video); None = `topk_temperature`
-                            sharpness:float=SHARPNESS, # c of the adaptive temperature (ignored when `tau` is given)
+                            temperature:float|Tensor|None=None, # temperature in score units (number or one per video); None = `topk_temperature`
+                            sharpness:float=SHARPNESS, # c of the adaptive temperature (ignored when `temperature` is given)
                             pairing:str='split', # 'split' (rank p meets p+n; default) or 'fold' (p meets 2n-1-p; one k per batch)
-                            tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
+                            temperature_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                            ) -> tuple[Tensor, Tensor]:
     "Successive-halving top-k: `(summary (B,k,D), P (B,k,T))`, summary = P @ x, slots ordered by score (slots beyond a video's own k are 0)."
     if pairing not in ('split', 'fold'): raise ValueError(f"pairing must be 'split' or 'fold', got {pairing!r}")
-    _check_positive(sharpness, "sharpness"); _check_positive(tau_floor, "tau_floor", allow_zero=True)
-    a = _check_topk_args(x, s, k, mask, tau)
+    _check_positive(sharpness, "sharpness"); _check_positive(temperature_floor, "temperature_floor", allow_zero=True)
+    a = _check_topk_args(x, s, k, mask, temperature)
     if pairing == 'fold' and a.kv is not None: raise ValueError("pairing='fold' needs one k for the whole batch; use 'split' for one k per video")
     cd = torch.promote_types(s.dtype, torch.float32)
     sr, perm = _sh_sorted_scores(s, a.mask, cd)
-    t = _gap_temperature(sr, a.nv, a.k, sharpness, tau_floor=tau_floor, kv=a.kv) if tau is None else a.tau
+    t = _gap_temperature(sr, a.nv, a.k, sharpness, temperature_floor=temperature_floor, kv=a.kv) if temperature is None else a.temperature
     ss, V, to, dead = _sh_layout(sr, a)
     W = _sh_tournament(ss, V, a.k, t, pairing, dead)                  # (B,L) weight of each entry
     return _sh_assemble(x, W, perm, to, a.k, pairing, cd)
@@ -344,14 +344,14 @@ def softmax_topk(x:Tensor, # (B,T,D) clip features
                  s:Tensor, # (B,T) clip scores
                  k:int|Tensor, # number of clips to select: one for all, or one per video
                  mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                 tau:float|Tensor|None=None, # temperature (1/alpha of Eq. 6) in score units, number or one per video; None = adaptive (stride 1)
+                 temperature:float|Tensor|None=None, # 1/alpha of Eq. 6, in score units: number or one per video; None = adaptive (stride 1)
                  sharpness:float=SHARPNESS, # c of the adaptive temperature
-                 tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
+                 temperature_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                 ) -> tuple[Tensor, Tensor]:
     "k rounds of the relaxed max (Eq. 6), removing each round's hard winner: `(summary (B,k,D), P (B,k,T))`."
-    a = _check_topk_args(x, s, k, mask, tau)
+    a = _check_topk_args(x, s, k, mask, temperature)
     cd = torch.promote_types(s.dtype, torch.float32)
-    t = _adaptive_tau(s, a, sharpness, 1, tau_floor) if tau is None else a.tau
+    t = _adaptive_temperature(s, a, sharpness, 1, temperature_floor) if temperature is None else a.temperature
     logits = s.to(cd).masked_fill(~a.mask, 0.) / t
     avail, rows = a.mask.clone(), []
     for j in range(a.k):
@@ -365,6 +365,9 @@ def softmax_topk(x:Tensor, # (B,T,D) clip features
     return _readout(P, x, a.mask), P
 
 # %% ../nbs/12_topk.ipynb #7fee01ea
+SINKHORN_START_RANGE = 8.  # epsilon-scaling starts with the cost squeezed to about this range, where plain Sinkhorn converges fast
+SINKHORN_CHECK_EVERY = 10  # iterations between convergence checks: each check reads the device
+
 def _sinkhorn_potentials(C:Tensor, # (B,N,K) cost
                          mu:Tensor, nu:Tensor, # (B,N), (B,K) marginals
                          max_iter:int, tol:float) -> tuple[Tensor, Tensor, float]:
@@ -372,14 +375,14 @@ def _sinkhorn_potentials(C:Tensor, # (B,N,K) cost
     log_mu, log_nu = mu.log(), nu.log()
     f = torch.zeros_like(mu); g = torch.zeros_like(nu)
     spread = (C.amax((1, 2)) - C.amin((1, 2))).max().item()
-    J = max(0, math.ceil(math.log2(max(spread, 1e-30) / 8)))     # epsilon-scaling: start with the cost squeezed to a range of ~8
+    J = max(0, math.ceil(math.log2(max(spread, 1e-30) / SINKHORN_START_RANGE)))     # the number of halvings of the cost
     for j in range(J, -1, -1):
         Cj = C * 2.0 ** -j
         if j < J: f, g = 2 * f, 2 * g                             # potentials scale with the cost
         for it in range(max_iter):
             f = log_mu - torch.logsumexp(g.unsqueeze(1) - Cj, 2)
             g = log_nu - torch.logsumexp(f.unsqueeze(2) - Cj, 1)
-            if it % 10 == 9 or it == max_iter - 1:
+            if (it + 1) % SINKHORN_CHECK_EVERY == 0 or it == max_iter - 1:
                 row = torch.logsumexp(f.unsqueeze(2) + g.unsqueeze(1) - Cj, 2)  # log row sums; columns are exact after the g step
                 err = (row - log_mu).masked_fill(mu == 0, 0.).abs().max().item()
                 if err < tol: break
@@ -408,41 +411,43 @@ class _EntropicOT(torch.autograd.Function):
         return Gamma * (p.unsqueeze(2) + q.unsqueeze(1) - G), None, None, None, None
 
 # %% ../nbs/12_topk.ipynb #25c69890
+SINKHORN_CLAMP = 30.  # scores this many temperatures below the k-th are clamped there: in the rest bin with probability 1 - e^-60 either way
+
 def _topk_transport(s:Tensor, a:_TopkArgs, t:Tensor, # (B,1) temperature
                     cd:torch.dtype) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-    "Cost `(B,T,k+1)`, marginals `mu (B,T)` and `nu (B,k+1)`, and the number of valid clips `n (B,1)`."
+    "Cost `(B,T,k+1)`, marginals `mu (B,T)` and `nu (B,k+1)`, and the number of valid clips `nv (B,1)`."
     mask, k = a.mask, a.k
     kb = torch.full_like(a.nv, k).unsqueeze(1) if a.kv is None else a.kv.unsqueeze(1)  # (B,1) each video's own k
     sc = s.to(cd).masked_fill(~mask, 0.)
     kth = sc.detach().masked_fill(~mask, -math.inf).topk(k, dim=1).values.gather(1, kb - 1)
-    z = ((sc - kth) / t).clamp_min(-30.).masked_fill(~mask, 0.)
+    z = ((sc - kth) / t).clamp_min(-SINKHORN_CLAMP).masked_fill(~mask, 0.)
     j = torch.arange(k, device=s.device)
     on = j < kb                                                       # (B,k) the rank bins a video fills
     y = F.pad((2. * (kb - j)).masked_fill(~on, 0.), (0, 1)).to(cd)    # anchors 2(k_b - j); 0 for the rest bin and unused bins
-    n = a.nv.to(cd).unsqueeze(1)
-    nu = torch.cat([on.to(cd) / n, (n - kb.to(cd)) / n], 1)           # unused bins carry no mass
-    return -z.unsqueeze(2) * y.unsqueeze(1), mask.to(cd) / n, nu, n
+    nv = a.nv.to(cd).unsqueeze(1)
+    nu = torch.cat([on.to(cd) / nv, (nv - kb.to(cd)) / nv], 1)           # unused bins carry no mass
+    return -z.unsqueeze(2) * y.unsqueeze(1), mask.to(cd) / nv, nu, nv
 
 # %% ../nbs/12_topk.ipynb #fb287d07
 def sinkhorn_topk(x:Tensor, # (B,T,D) clip features
                   s:Tensor, # (B,T) clip scores
                   k:int|Tensor, # number of clips to select: one for all, or one per video
                   mask:Tensor|None=None, # (B,T) bool, True = valid clip
-                  tau:float|Tensor|None=None, # temperature in score units, number or one per video; None = adaptive (stride 1)
+                  temperature:float|Tensor|None=None, # temperature in score units, number or one per video; None = adaptive (stride 1)
                   sharpness:float=SHARPNESS, # c of the adaptive temperature
                   max_iter:int=500, # Sinkhorn iterations at most
-                  tol:float=1e-3, # stop when every clip's mass is within this relative error of 1/n
-                  tau_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
+                  tol:float=1e-3, # stop when every clip's mass is within this relative error of 1/N (N valid clips)
+                  temperature_floor:float=0., # adaptive temperature at least this fraction of the std of the valid scores
                  ) -> tuple[Tensor, Tensor]:
     "Optimal-transport top-k (Xie et al. 2020) with `k` rank bins and a rest bin: `(summary (B,k,D), P (B,k,T))`."
-    a = _check_topk_args(x, s, k, mask, tau)
+    a = _check_topk_args(x, s, k, mask, temperature)
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1: raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if not tol > 0: raise ValueError(f"tol must be a positive number, got {tol!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
-    t = _adaptive_tau(s, a, sharpness, 1, tau_floor) if tau is None else a.tau
-    C, mu, nu, n = _topk_transport(s, a, t, cd)
+    t = _adaptive_temperature(s, a, sharpness, 1, temperature_floor) if temperature is None else a.temperature
+    C, mu, nu, nv = _topk_transport(s, a, t, cd)
     Gamma = _EntropicOT.apply(C, mu, nu, max_iter, tol)
-    P = (Gamma[:, :, :a.k] * n.unsqueeze(2)).transpose(1, 2).to(x.dtype)
+    P = (Gamma[:, :, :a.k] * nv.unsqueeze(2)).transpose(1, 2).to(x.dtype)
     return _readout(P, x, a.mask), P
 
 # %% ../nbs/12_topk.ipynb #e5fbfadd
@@ -469,14 +474,14 @@ def position_noise(seed:int, # seed of the noise
         return (((h >> 8) & 0xFFFFFF).to(cd) + 0.5) / 2 ** 24
     return ((-2 * uniform(0).log()).sqrt() * torch.cos(2 * math.pi * uniform(1))).to(dtype)  # Box-Muller
 
-def _noise_blocks(seed:int, n:int, T:int, device, dtype, block:int):
-    "The `n` noise samples `Z (n,T)` as `(m0, Z (c,T))` blocks of at most `block` samples (the values do not depend on `block`)."
-    for m0 in range(0, n, block):
-        yield m0, position_noise(seed, torch.arange(m0, min(n, m0 + block), device=device), T, dtype)
+def _noise_blocks(seed:int, n_samples:int, T:int, device, dtype, block:int):
+    "The `n_samples` noise samples `Z (n_samples,T)` as `(m0, Z (c,T))` blocks of at most `block` samples (the values do not depend on `block`)."
+    for m0 in range(0, n_samples, block):
+        yield m0, position_noise(seed, torch.arange(m0, min(n_samples, m0 + block), device=device), T, dtype)
 
 # %% ../nbs/12_topk.ipynb #4f229221
 def _score_function_sum(G:Tensor, # (B,k,T) gradient with respect to P
-                        idx:Tensor, # (n,B,k) indices selected in each sample
+                        idx:Tensor, # (n_samples,B,k) indices selected in each sample
                         seed:int, block:int) -> Tensor:
     "`(B,T)` sum over the samples m of `<G, P_m> Z_m`, regenerating the noise `Z` from `seed`."
     B, k, T = G.shape
@@ -489,26 +494,26 @@ def _score_function_sum(G:Tensor, # (B,k,T) gradient with respect to P
 
 # %% ../nbs/12_topk.ipynb #3731e245
 class _PerturbedTopk(torch.autograd.Function):
-    "P (B,k,T) = mean over n Gaussian perturbations of the one-hot top-k; score-function gradient."
+    "P (B,k,T) = mean over `n_samples` Gaussian perturbations of the one-hot top-k; score-function gradient."
     @staticmethod
-    def forward(ctx, s, mask, k, sigma, n, seed):
+    def forward(ctx, s, mask, k, sigma, n_samples, seed):
         B, T = s.shape
         key = s.detach().masked_fill(~mask, -math.inf)
-        block = max(1, min(n, NOISE_BUDGET // max(1, B * T)))
+        block = max(1, min(n_samples, NOISE_BUDGET // max(1, B * T)))
         P, idxs = torch.zeros(B, k, T, dtype=s.dtype, device=s.device), []
-        for m0, Z in _noise_blocks(seed, n, T, s.device, s.dtype, block):
+        for m0, Z in _noise_blocks(seed, n_samples, T, s.device, s.dtype, block):
             idx = (key + sigma * Z.unsqueeze(1)).topk(k, dim=2).indices     # (c,B,k)
             P.scatter_add_(2, idx.permute(1, 2, 0), torch.ones(B, k, len(Z), dtype=s.dtype, device=s.device))
             idxs.append(idx)
         ctx.save_for_backward(torch.cat(idxs), sigma, mask)
-        ctx.n, ctx.seed, ctx.block = n, seed, block
-        return P / n
+        ctx.n_samples, ctx.seed, ctx.block = n_samples, seed, block
+        return P / n_samples
 
     @staticmethod
     def backward(ctx, G):
         idx, sigma, mask = ctx.saved_tensors
         gs = _score_function_sum(G, idx, ctx.seed, ctx.block)
-        return (gs / (ctx.n * sigma)).masked_fill(~mask, 0.), None, None, None, None, None
+        return (gs / (ctx.n_samples * sigma)).masked_fill(~mask, 0.), None, None, None, None, None
 
 # %% ../nbs/12_topk.ipynb #2450e33b
 def perturbed_topk(x:Tensor, # (B,T,D) clip features
@@ -519,13 +524,13 @@ def perturbed_topk(x:Tensor, # (B,T,D) clip features
                    sharpness:float=SHARPNESS, # c of the adaptive temperature
                    n_samples:int=500, # Monte-Carlo samples
                    seed:int=0, # seed of the noise (the result is deterministic given it, whatever the rest of the batch)
-                   tau_floor:float=0., # adaptive noise scale at least this fraction of the std of the valid scores
+                   temperature_floor:float=0., # adaptive noise scale at least this fraction of the std of the valid scores
                   ) -> tuple[Tensor, Tensor]:
     "Perturbed top-k (Cordonnier et al. 2021) with the full Monte-Carlo gradient: `(summary (B,k,D), P (B,k,T))`."
     a = _check_topk_args(x, s, k, mask, sigma, "sigma")
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1: raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
     cd = torch.promote_types(s.dtype, torch.float32)
-    sg = _adaptive_tau(s, a, sharpness, 1, tau_floor) if sigma is None else a.tau
+    sg = _adaptive_temperature(s, a, sharpness, 1, temperature_floor) if sigma is None else a.temperature
     P = _PerturbedTopk.apply(s.to(cd).masked_fill(~a.mask, 0.), a.mask, a.k, sg, n_samples, int(seed)).to(x.dtype)
     if (sm := _slot_mask(a, x.device)) is not None: P = P * sm    # slots beyond a video's own k: 0
     return _readout(P, x, a.mask), P

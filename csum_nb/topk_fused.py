@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = []
+__all__ = ['DOT_CHUNK', 'SUB_BAG', 'TILE_ROWS', 'SUM_BLOCK_D', 'SPREAD_BLOCK_D']
 
 # %% ../nbs/12a_topk_fused.ipynb #b9e560c3
 def _first_order_only():
@@ -20,11 +20,13 @@ def _first_order_only():
                            "gradient penalties) is not supported through it")
 
 # %% ../nbs/12a_topk_fused.ipynb #b9317b14
+DOT_CHUNK = 1 << 16  # entries per chunk of the fallback dot product: bounds its (chunk, D) temporary
+
 def _rowwise_dot(g:Tensor, x:Tensor, idx:Tensor, bag:Tensor) -> Tensor:
     "`<g[bag_e], x[idx_e]>` for every entry e, in chunks (the fallback for the fused kernel)."
     out = torch.empty(idx.shape[0], dtype=x.dtype, device=x.device)
-    for a in range(0, idx.shape[0], 1 << 16):
-        out[a:a + (1 << 16)] = (x[idx[a:a + (1 << 16)]] * g[bag[a:a + (1 << 16)]]).sum(-1)
+    for a in range(0, idx.shape[0], DOT_CHUNK):
+        out[a:a + DOT_CHUNK] = (x[idx[a:a + DOT_CHUNK]] * g[bag[a:a + DOT_CHUNK]]).sum(-1)
     return out
 
 # %% ../nbs/12a_topk_fused.ipynb #0adb754f
@@ -34,14 +36,16 @@ def _bag_weight_grad(g:Tensor, x:Tensor, idx:Tensor, off:Tensor, bag:Tensor) -> 
     except (AttributeError, RuntimeError): return _rowwise_dot(g, x, idx, bag)
 
 # %% ../nbs/12a_topk_fused.ipynb #051dab1a
+SUB_BAG = 256  # entries per embedding_bag bag: a long slot is cut into bags that run in parallel, summed afterwards
+
 def _batch_slot(item_slot:Tensor, k:int) -> Tensor:
     "`(B*T,)` row of each clip's slot in the flattened `(B*k, D)` summary."
     B = item_slot.shape[0]
     return (item_slot + torch.arange(B, device=item_slot.device).view(B, 1) * k).reshape(-1)
 
 def _sub_bags(n_bags:int, G:int, device) -> tuple[int, int, Tensor]:
-    "Split each of `n_bags` bags of `G` entries into `S` sub-bags of `sub <= 256` entries: `(sub, S, offsets)`."
-    sub = min(G, 256); S = G // sub
+    "Split each of `n_bags` bags of `G` entries into `S` sub-bags of `sub <= SUB_BAG` entries: `(sub, S, offsets)`."
+    sub = min(G, SUB_BAG); S = G // sub
     return sub, S, torch.arange(n_bags * S, device=device) * sub
 
 # %% ../nbs/12a_topk_fused.ipynb #5eaf3325
@@ -87,15 +91,19 @@ if triton is not None:
         if WANT_GW: tl.store(gw_ptr + row, tl.sum(acc, axis=0))
 
 # %% ../nbs/12a_topk_fused.ipynb #f0ec75ee
+TILE_ROWS = 64  # rows of one slot a program of `_bag_sum_kernel` loads at once (all loads in flight), reduced to one partial sum
+SUM_BLOCK_D = 128  # feature columns per program of `_bag_sum_kernel`
+SPREAD_BLOCK_D = 1024  # most feature columns `_spread_dot_kernel` handles per iteration of its loop
+
 def _fused_slot_sum(xf:Tensor, # (R,D) contiguous rows
                     flat:Tensor, # (E,) row of each entry, entries grouped by slot (E = n_slots * G)
                     w:Tensor, # (E,) weight of each entry
                     n_slots:int) -> Tensor:
     "`(n_slots, D)` weighted sums of the rows of each slot's entries (Triton, CUDA only)."
-    E, D = flat.numel(), xf.shape[1]; G = E // n_slots; sub = min(G, 64)  # G is a power of two
+    E, D = flat.numel(), xf.shape[1]; G = E // n_slots; sub = min(G, TILE_ROWS)  # G is a power of two
     part = torch.empty(E // sub, D, device=xf.device, dtype=torch.float32)
     with torch.cuda.device(xf.device):                                # Triton launches on the current device
-        _bag_sum_kernel[(E // sub, triton.cdiv(D, 128))](xf, flat, w.float().contiguous(), part, D, SUB=sub, BLOCK_D=128)
+        _bag_sum_kernel[(E // sub, triton.cdiv(D, SUM_BLOCK_D))](xf, flat, w.float().contiguous(), part, D, SUB=sub, BLOCK_D=SUM_BLOCK_D)
     return part.view(n_slots, G // sub, D).sum(1).to(xf.dtype)
 
 def _fused_spread_dot(xf:Tensor|None, # (R,D) contiguous rows; only read for `gw` (None when it is not wanted)
@@ -109,7 +117,7 @@ def _fused_spread_dot(xf:Tensor|None, # (R,D) contiguous rows; only read for `gw
     gw = torch.empty(R, device=gf.device, dtype=torch.float32) if want_gw else None
     with torch.cuda.device(gf.device):                                # Triton launches on the current device
         _spread_dot_kernel[(R,)](gf if xf is None else xf, gf, col, w.to(gf.dtype).contiguous(), gf if gx is None else gx,
-                                 w if gw is None else gw, D, BLOCK_D=min(1024, triton.next_power_of_2(D)), WANT_GX=want_gx, WANT_GW=want_gw)
+                                 w if gw is None else gw, D, BLOCK_D=min(SPREAD_BLOCK_D, triton.next_power_of_2(D)), WANT_GX=want_gx, WANT_GW=want_gw)
     return gx, gw
 
 # %% ../nbs/12a_topk_fused.ipynb #0030f81a

@@ -83,8 +83,8 @@ def test_verify_exit_codes(tvsum, tmp_path):
     bad = tmp_path/"bad.h5"; shutil.copy(tvsum, bad)
     with h5py.File(bad, "r+") as f: f["video_9/features"][0, 0] = np.nan
     r = csum("data", "verify", bad, check=False)
-    assert r.returncode == 2 and "bad.h5: video_9/features: NaN or inf at step 0" in r.stdout
-    assert r.stderr.startswith("csum: error: bad.h5: video_9/features: NaN or inf at step 0")
+    assert r.returncode == 2 and "bad.h5: video_9/features: NaN or inf at clip 0" in r.stdout
+    assert r.stderr.startswith("csum: error: bad.h5: video_9/features: NaN or inf at clip 0")
     (tmp_path/"text.h5").write_text("not HDF5\n")
     r = csum("data", "verify", tmp_path/"text.h5", check=False)
     assert r.returncode == 2 and "None" not in r.stdout + r.stderr and "text.h5: not a readable HDF5 file" in r.stderr
