@@ -78,14 +78,14 @@ def make_encoder(name:str=DEFAULT_ENCODER, # a key of `ENCODERS`
     if name not in ENCODERS: raise EncoderError(f"unknown encoder {name!r}; known encoders: {', '.join(ENCODERS)}")
     return ENCODERS[name](get_device(device), **options)
 
-# %% ../nbs/41_encoders.ipynb #bb6c5d09
+# %% ../nbs/41_encoders.ipynb #d7bcd1ca
 class RandomConvNet(nn.Sequential):
-    "Three stride-2 conv + ReLU layers and a global average pool, `(B,3,H,W) -> (B,dim)`, weights drawn from `seed`."
+    "Three stride-2 convs (ReLU between them) and a global average pool, `(B,3,H,W) -> (B,dim)`, weights drawn from `seed`."
     def __init__(self, dim:int=64, seed:int=0):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             super().__init__(nn.Conv2d(3, 16, 5, stride=2, padding=2), nn.ReLU(), nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU(),
-                             nn.Conv2d(32, dim, 3, stride=2, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+                             nn.Conv2d(32, dim, 3, stride=2, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten())
 
 @register_encoder("random")
 def random_encoder(device, dim:int=64, seed:int=0) -> FrameEncoder:
