@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 import numpy as np
@@ -54,7 +54,7 @@ class _ToneWriter:
         self.write_until(math.inf)
         for p in self.stream.encode(): self.c.mux(p)
 
-# %% ../nbs/40_video.ipynb #bfc4be46
+# %% ../nbs/40_video.ipynb #1e74e771
 def make_test_video(path:str|Path, # the file to write; the suffix picks the container (.mp4, .mkv, .avi)
                     scenes:int=3, # number of scenes, each a colour (`SCENE_COLOURS`) and a tone (`SCENE_TONES`)
                     seconds:float=1.0, # length of each scene
@@ -70,6 +70,7 @@ def make_test_video(path:str|Path, # the file to write; the suffix picks the con
     per, end = len(times) / scenes, times[-1] + 1 / fps
     with av.open(str(path), "w") as c:
         v = c.add_stream(codec, rate=fps); v.width, v.height, v.pix_fmt = w, h, "yuv420p"
+        if codec == "libx264": v.options = {"preset": "ultrafast"}   # test videos: fast to write, quality irrelevant
         if frame_times is not None: v.time_base = Fraction(1, 1000)
         tone = _ToneWriter(c, scenes, end / scenes) if audio else None
         for i, t in enumerate(times):
