@@ -19,14 +19,16 @@ __all__ = ['VIDEO_SUFFIXES', 'OUTPUTS', 'DEFAULT_ENCODER', 'SummaryError', 'segm
 class SummaryError(CsumError, ValueError):
     "Bad input to feature extraction or summarisation (paths, output folder, scores, proportion); the message says what to do."
 
-# %% ../nbs/42_summarize.ipynb #c510b225
+# %% ../nbs/42_summarize.ipynb #d1f1495f
 def segment(features:np.ndarray, # (n_steps, D) step features
             picks:np.ndarray, # (n_steps,) frame of each step
             n_frames:int, # frames in the video
            ) -> tuple[np.ndarray, np.ndarray]:
     "KTS shots of a video: `change_points` (n_segs, 2) inclusive frame ranges and `n_frame_per_seg`."
-    from csum_nb.kts import kts, shots
-    return shots(kts(features), picks, n_frames)
+    import sys, csum_nb
+    kts = csum_nb.kts                  # the top-level entry point; `from csum_nb.kts import` would make `csum_nb.kts` the module
+    if not callable(kts): kts = kts.kts
+    return sys.modules["csum_nb.kts"].shots(kts(features), picks, n_frames)
 
 # %% ../nbs/42_summarize.ipynb #5de2cbd3
 def _cache_key(path:Path, enc, rate:float) -> str:
