@@ -17,9 +17,9 @@ from . import CsumError
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['REQUIRED', 'DataError', 'Video', 'make_video', 'validate_video', 'natural_key', 'write_h5', 'read_video',
-           'MissingVideoError', 'resolve_key', 'H5Videos', 'load_h5', 'dataset_info', 'format_info', 'video_item',
-           'pad_collate', 'VideoDataset']
+__all__ = ['ANNOTATIONS', 'REQUIRED', 'DataError', 'Video', 'make_video', 'validate_video', 'natural_key', 'write_h5',
+           'read_video', 'MissingVideoError', 'resolve_key', 'H5Videos', 'load_h5', 'dataset_info', 'format_info',
+           'video_item', 'pad_collate', 'VideoDataset']
 
 # %% ../nbs/02_data.ipynb #e58f572f
 class DataError(CsumError, ValueError):
@@ -29,6 +29,9 @@ class DataError(CsumError, ValueError):
 def _fail(source, key, ds, msg):
     "Raise a `DataError` reading `source: key/ds: msg`."
     raise DataError(f"{source}: {key}/{ds}: {msg}")
+
+# %% ../nbs/02_data.ipynb #b716d80a
+ANNOTATIONS = ("user_summary", "gtscore", "gtsummary")   # the labels: all present, or none (an unlabelled video)
 
 # %% ../nbs/02_data.ipynb #37412ae5
 @dataclass(eq=False)
@@ -40,22 +43,24 @@ class Video:
     n_frames:int                  # frames in the original video
     change_points:np.ndarray      # (n_segs, 2) int inclusive [first, last] frame of each shot
     n_frame_per_seg:np.ndarray    # (n_segs,) int frames per shot
-    user_summary:np.ndarray       # (n_users, n_frames) float 0/1 keyshot summaries
-    gtscore:np.ndarray            # (n_steps,) float32 mean importance per clip
-    gtsummary:np.ndarray          # (n_steps,) float32 0/1 per clip
+    user_summary:np.ndarray|None = None # (n_users, n_frames) float 0/1 keyshot summaries; None: unlabelled
+    gtscore:np.ndarray|None = None      # (n_steps,) float32 mean importance per clip; None: unlabelled
+    gtsummary:np.ndarray|None = None    # (n_steps,) float32 0/1 per clip; None: unlabelled
     video_name:str|None = None    # original name, when the file stores one
     user_scores:np.ndarray|None = None # (n_users, n_frames) raw 1..5 scores, when the file stores them
 
     def __post_init__(self):
-        for f in ("features", "picks", "change_points", "n_frame_per_seg", "user_summary", "gtscore", "gtsummary"):
-            setattr(self, f, np.asarray(getattr(self, f)))
-        if self.user_scores is not None: self.user_scores = np.asarray(self.user_scores)
+        for f in ("features", "picks", "change_points", "n_frame_per_seg"): setattr(self, f, np.asarray(getattr(self, f)))
+        for f in ANNOTATIONS + ("user_scores",):
+            if getattr(self, f) is not None: setattr(self, f, np.asarray(getattr(self, f)))
 
 # %% ../nbs/02_data.ipynb #632d0211
 @patch(as_prop=True)
 def n_steps(self:Video) -> int: return len(self.features)
 @patch(as_prop=True)
-def n_users(self:Video) -> int: return len(self.user_summary)
+def n_users(self:Video) -> int: return 0 if self.user_summary is None else len(self.user_summary)
+@patch(as_prop=True)
+def labelled(self:Video) -> bool: return self.user_summary is not None
 @patch(as_prop=True)
 def n_segs(self:Video) -> int: return len(self.change_points)
 
@@ -154,6 +159,15 @@ def _check_shots(v:Video, source, key):
 # %% ../nbs/02_data.ipynb #91ef5a97
 def _check_annotations(v:Video, source, key, n:int):
     "user_summary, gtscore, gtsummary and the optional user_scores and video_name, given n_steps = `n`."
+    missing = [ds for ds in ANNOTATIONS if getattr(v, ds) is None]
+    if missing and len(missing) < len(ANNOTATIONS):
+        _fail(source, key, missing[0], f"missing ({', '.join(ANNOTATIONS)} come together; an unlabelled video has none of them)")
+    if missing and v.user_scores is not None: _fail(source, key, "user_scores", "raw scores without user_summary (an unlabelled video has neither)")
+    if not missing: _check_labels(v, source, key, n)
+    if v.video_name is not None and not isinstance(v.video_name, str): _fail(source, key, "video_name", f"expected str, got {type(v.video_name).__name__}")
+
+def _check_labels(v:Video, source, key, n:int):
+    "The annotation datasets of a labelled video."
     us = v.user_summary
     _check_array(us, source, key, "user_summary", 2, "num")
     if us.shape[1] != v.n_frames: _fail(source, key, "user_summary", f"length {us.shape[1]} != n_frames = {v.n_frames} (shape {us.shape})")
@@ -167,7 +181,6 @@ def _check_annotations(v:Video, source, key, n:int):
         _check_array(v.user_scores, source, key, "user_scores", 2, "num")
         if v.user_scores.shape[1] != v.n_frames: _fail(source, key, "user_scores", f"length {v.user_scores.shape[1]} != n_frames = {v.n_frames}")
         if not np.isfinite(v.user_scores).all(): _fail(source, key, "user_scores", "NaN or inf")
-    if v.video_name is not None and not isinstance(v.video_name, str): _fail(source, key, "video_name", f"expected str, got {type(v.video_name).__name__}")
 
 # %% ../nbs/02_data.ipynb #749751e0
 def validate_video(v:Video, # the record to check
@@ -215,9 +228,7 @@ def _write_group(g:h5py.Group, v:Video):
     g.create_dataset("n_frames", data=np.int32(v.n_frames))
     g.create_dataset("change_points", data=v.change_points.astype(np.int32))
     g.create_dataset("n_frame_per_seg", data=v.n_frame_per_seg.astype(np.int32))
-    g.create_dataset("user_summary", data=v.user_summary.astype(np.float32))
-    g.create_dataset("gtscore", data=v.gtscore.astype(np.float32))
-    g.create_dataset("gtsummary", data=v.gtsummary.astype(np.float32))
+    for ds in ANNOTATIONS if v.labelled else (): g.create_dataset(ds, data=getattr(v, ds).astype(np.float32))
     if v.video_name is not None: g.create_dataset("video_name", data=np.bytes_(v.video_name.encode("utf-8")))
     if v.user_scores is not None: g.create_dataset("user_scores", data=v.user_scores.astype(np.float32))
 
@@ -270,8 +281,9 @@ def read_video(g:h5py.Group, # one video group of an eccv16 file
               ) -> Video:
     "Read and (by default) validate one eccv16 group into a `Video`."
     key = key or g.name.strip("/").split("/")[-1]
-    for ds in REQUIRED:
-        if ds not in g: _fail(source, key, ds, f"missing dataset (an eccv16 group needs {', '.join(REQUIRED)})")
+    labelled = any(ds in g for ds in ANNOTATIONS)
+    for ds in REQUIRED if labelled else [d for d in REQUIRED if d not in ANNOTATIONS]:
+        if ds not in g: _fail(source, key, ds, f"missing dataset (an eccv16 group needs {', '.join(REQUIRED)}; an unlabelled one has none of {', '.join(ANNOTATIONS)})")
     feats = g["features"][()]
     if feats.ndim == 2 and feats.dtype.kind == "f": feats = feats.astype(np.float32, copy=False)
     n_steps = _scalar(g, "n_steps", source, key)
@@ -279,7 +291,7 @@ def read_video(g:h5py.Group, # one video group of an eccv16 file
     f32 = lambda ds: g[ds][()].astype(np.float32) if g[ds].dtype.kind in "iuf" else g[ds][()]
     v = Video(key, feats, _as_int(g["picks"][()], source, key, "picks"), _scalar(g, "n_frames", source, key),
               _as_int(g["change_points"][()], source, key, "change_points"), _as_int(g["n_frame_per_seg"][()], source, key, "n_frame_per_seg"),
-              f32("user_summary"), f32("gtscore"), f32("gtsummary"),
+              *(f32(ds) if labelled else None for ds in ANNOTATIONS),
               _decode_name(g["video_name"][()]) if "video_name" in g else None,
               f32("user_scores") if "user_scores" in g else None)
     return validate_video(v, source) if validate else v
@@ -388,9 +400,9 @@ _CLIP_FIELDS = ("gtscore", "gtsummary")   # per-clip targets that pad_collate pa
 
 # %% ../nbs/02_data.ipynb #bd82bfd0
 def video_item(v:Video) -> dict:
-    "A `Video` as a dataset item: tensors on the clip axis, NumPy arrays on the frame axis."
-    return dict(key=v.key, features=torch.from_numpy(np.ascontiguousarray(v.features, np.float32)),
-                gtscore=torch.from_numpy(np.asarray(v.gtscore, np.float32)), gtsummary=torch.from_numpy(np.asarray(v.gtsummary, np.float32)),
+    "A `Video` as a dataset item: tensors on the clip axis (no `gtscore`/`gtsummary` when unlabelled), NumPy arrays on the frame axis."
+    labels = {ds: torch.from_numpy(np.asarray(getattr(v, ds), np.float32)) for ds in _CLIP_FIELDS} if v.labelled else {}
+    return dict(key=v.key, features=torch.from_numpy(np.ascontiguousarray(v.features, np.float32)), **labels,
                 picks=v.picks, n_frames=int(v.n_frames), change_points=v.change_points, n_frame_per_seg=v.n_frame_per_seg,
                 user_summary=v.user_summary, video_name=v.video_name)
 

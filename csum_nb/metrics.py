@@ -706,7 +706,9 @@ def _checked_scores(scores:Mapping, keys:list[str], src:str) -> dict[str, np.nda
 
 # %% ../nbs/06_metrics.ipynb #3b4d8369
 def _check_video_scores(k:str, s:np.ndarray, v, baselines:bool, src:str, dsrc:str):
-    "A `DataError` naming `src`, `dsrc` and video `k` unless scores `s` fit video `v` (and `v` has 2 users for the human row)."
+    "A `DataError` naming `src`, `dsrc` and video `k` unless `v` is annotated and scores `s` fit it (and it has 2 users for the human row)."
+    if v.user_summary is None: raise DataError(f"{dsrc}: {k}/user_summary: an unlabelled video (no user summaries, as features "
+                                               "extracted from raw videos have): evaluation needs annotated videos")
     if len(s) != len(v.picks): raise DataError(f"{src}: {k}: {len(s)} scores, but {k} of {dsrc} has n_steps = {len(v.picks)} (one score per clip)")
     if s.min() < 0: raise DataError(f"{src}: {k}: scores must be >= 0, min {s.min():.3g} (pass probabilities, e.g. a sigmoid of logits)")
     if baselines and len(v.user_summary) < 2: raise DataError(
