@@ -19,11 +19,12 @@ _API = {  # top-level name -> the module that defines it (imported on first use)
     "Video": "data", "DataError": "data", "load_h5": "data", "write_h5": "data",
     "load_splits": "splits", "kfold_splits": "splits",
     "default_dataset": "synthetic", "write_synthetic": "synthetic",
-    "kts": "kts",
     "keyshot_summary": "metrics", "evaluate": "metrics", "format_table": "metrics", "load_scores": "metrics", "save_scores": "metrics",
     "sequence_embedding": "distance", "dist_n": "distance", "WindowProjector": "distance",
     "hard_topk": "topk", "successive_halving_topk": "topk",
     "csum_loss": "loss", "csum_loss_from_selection": "loss",
+    "make_backbone": "backbones",
+    "extract_features": "summarize", "summarize_video": "summarize",
 }
 
 # %% ../nbs/index.ipynb #6203aafc

@@ -86,6 +86,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'csum_nb.cli._Parser.error': ('cli.html#_parser.error', 'csum_nb/cli.py'),
                              'csum_nb.cli._add_data_commands': ('cli.html#_add_data_commands', 'csum_nb/cli.py'),
                              'csum_nb.cli._add_eval_command': ('cli.html#_add_eval_command', 'csum_nb/cli.py'),
+                             'csum_nb.cli._add_video_commands': ('cli.html#_add_video_commands', 'csum_nb/cli.py'),
                              'csum_nb.cli._check_output_file': ('cli.html#_check_output_file', 'csum_nb/cli.py'),
                              'csum_nb.cli._check_synth_output': ('cli.html#_check_synth_output', 'csum_nb/cli.py'),
                              'csum_nb.cli._error_line': ('cli.html#_error_line', 'csum_nb/cli.py'),

@@ -255,13 +255,20 @@ def _add_eval_command(sub):
     q.add_argument("--summary", action="store_true", help="only the mean, baseline and reference rows (also with --json)")
     q.add_argument("--json", action="store_true", help="machine-readable output (strict JSON, NaN as null)"); q.set_defaults(func=cmd_eval)
 
+# %% ../nbs/90_cli.ipynb #63c28f42
+def _add_video_commands(sub):
+    "`csum features` and `csum summarize`."
+    from csum_nb.summarize import add_features_arguments, features_command, add_summarize_arguments, summarize_command
+    add_features_arguments(sub.add_parser("features", help="features and KTS shots of raw videos, as an unlabelled eccv16 .h5 dataset")).set_defaults(func=features_command)
+    add_summarize_arguments(sub.add_parser("summarize", help="summary.mp4, keyframes.png, scores.png and summary.json of one video")).set_defaults(func=summarize_command)
+
 # %% ../nbs/90_cli.ipynb #61fc5c08
 def build_parser() -> argparse.ArgumentParser:
     "The full `csum` argument parser."
     p = _Parser(prog="csum", description="Unsupervised video summarization by contrasting clips (CSUM).")
     p.add_argument("--version", action="version", version=f"csum_nb {csum_nb.__version__}", help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    _add_data_commands(sub); _add_eval_command(sub)
+    _add_data_commands(sub); _add_eval_command(sub); _add_video_commands(sub)
     p.set_defaults(func=lambda args: _usage(p))
     return p
 

@@ -198,3 +198,26 @@ def test_a_bug_keeps_its_traceback(bug):
     probe = (f"import sys, csum_nb.cli as cli\ndef buggy(args): raise {bug}\ncli.cmd_data_list = buggy\nsys.exit(cli.main(['data', 'list']))")
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "Traceback" in r.stderr and bug.split("(")[0] in r.stderr and "csum: error" not in r.stderr, r.stderr
+
+@pytest.fixture(scope="module")
+def scenes_video(tmp_path_factory):
+    "A 12-second video of four coloured scenes with a tone each (written with PyAV)."
+    from csum_nb.video import make_test_video
+    return make_test_video(tmp_path_factory.mktemp("video")/"scenes.mp4", scenes=4, seconds=3.0)
+
+def test_summarize_writes_the_four_outputs(scenes_video, tmp_path):
+    r = csum("summarize", scenes_video, "-o", tmp_path/"out", "--encoder", "random", "--quiet")
+    assert sorted(p.name for p in (tmp_path/"out").iterdir()) == ["keyframes.png", "scores.png", "summary.json", "summary.mp4"]
+    s = json.loads((tmp_path/"out"/"summary.json").read_text())
+    assert any(x["selected"] for x in s["shots"]) and "summary.mp4" in r.stdout
+
+def test_features_build_an_unlabelled_dataset_that_data_info_reads(scenes_video, tmp_path):
+    csum("features", scenes_video, "-o", tmp_path/"mine.h5", "--encoder", "random", "--quiet")
+    info = json.loads(csum("data", "info", tmp_path/"mine.h5", "--json").stdout)
+    assert len(info["videos"]) == 1 and info["videos"][0]["n_users"] == 0
+
+def test_summarize_refuses_a_file_that_is_not_a_video(tmp_path):
+    (tmp_path/"notes.mp4").write_text("not a video")
+    r = csum("summarize", tmp_path/"notes.mp4", "-o", tmp_path/"out", "--encoder", "random", check=False)
+    assert r.returncode == 2 and r.stderr.startswith("csum: error:") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path/"out").exists()
