@@ -25,10 +25,8 @@ def segment(features:np.ndarray, # (n_steps, D) clip features
             n_frames:int, # frames in the video
            ) -> tuple[np.ndarray, np.ndarray]:
     "KTS shots of a video: `change_points` (n_segs, 2) inclusive frame ranges and `n_frame_per_seg`."
-    import sys, csum_nb
-    kts = csum_nb.kts                  # the top-level entry point; `from csum_nb.kts import` would make `csum_nb.kts` the module
-    if not callable(kts): kts = kts.kts
-    return sys.modules["csum_nb.kts"].shots(kts(features), picks, n_frames)
+    from csum_nb.kts import kts, shots
+    return shots(kts(features), picks, n_frames)
 
 # %% ../nbs/42_summarize.ipynb #5de2cbd3
 def _cache_key(path:Path, enc, rate:float) -> str:
