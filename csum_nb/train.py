@@ -713,12 +713,13 @@ def summarize_folds(folds:list[dict], # per fold: {"fold": i, "rows": {row: {met
             out.setdefault(name, {})[m] = dict(mean=float(ok.mean()) if len(ok) else math.nan, std=float(ok.std()) if len(ok) else math.nan)
     return out
 
-# %% ../nbs/21_train.ipynb #a39adace
+# %% ../nbs/21_train.ipynb #ec676b89
 def format_cv(result:dict) -> str:
     "A Markdown table of a cross-validation: mean ± std over folds per row, then the model's row per fold."
     s, cols = result["summary"], ("f1", "tau", "rho", "latent_tau", "latent_rho")
     cell = lambda d: "" if d is None or not math.isfinite(d["mean"]) else f"{d['mean']:.3f} ± {d['std']:.3f}"
-    lines = [f"{result['model']} on {result['dataset']} ({result['protocol']} protocol, {len(result['folds'])} folds; mean ± std over folds)", "",
+    n = len(result["folds"])
+    lines = [f"{result['model']} on {result['dataset']} ({result['protocol']} protocol, {n} fold{'s' * (n != 1)}; mean ± std over folds)", "",
              "| row | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     lines += [f"| {n} | " + " | ".join(cell(r.get(c)) for c in cols) + " |" for n, r in s.items()]
     lines += ["", "| fold | " + " | ".join(cols) + " | epoch | fit / val / test videos |", "|---" * (len(cols) + 3) + "|"]
