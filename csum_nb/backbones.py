@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from fastcore.basics import patch
-from .requirements import check_features
+from .batch import check_features
 
 # %% auto #0
 __all__ = ['ZHANG_INIT', 'DPP_EPS', 'VASNET_SCALE', 'VASNET_LN_EPS', 'MSVA_APERTURE', 'MSVA_HIDDEN', 'BACKBONES',
@@ -25,15 +25,15 @@ def _check_prefix(mask:Tensor):
     "Raise unless every row of `mask` is a run of True followed by False only."
     ramp = torch.arange(mask.shape[1], device=mask.device) < mask.sum(1, keepdim=True)
     bad = (mask != ramp).any(1).nonzero().flatten().tolist()
-    if bad: raise ValueError(f"mask must list each video's valid steps first and its padding after (a recurrent "
-                             f"backbone reads steps in order); batch item(s) {bad} have gaps")
+    if bad: raise ValueError(f"mask must list each video's valid clips first and its padding after (a recurrent "
+                             f"backbone reads clips in order); batch item(s) {bad} have gaps")
 
 # %% ../nbs/20_backbones.ipynb #18b56588
 def _check_inputs(xs:list, # the feature sources, each (B,T,D_i)
-                  mask:Tensor|None, # (B,T) bool, True = valid step; None = all valid
+                  mask:Tensor|None, # (B,T) bool, True = valid clip; None = all valid
                   names:list[str], # how each source is called in errors
                   dims:list[int], # the feature size the backbone was built for, per source
-                  prefix:bool=False, # also require valid steps first (recurrent backbones)
+                  prefix:bool=False, # also require valid clips first (recurrent backbones)
                  ) -> Tensor:
     "Validate a backbone's inputs once, at its entry; return the `(B,T)` bool mask."
     for x, name in zip(xs, names):
@@ -43,7 +43,7 @@ def _check_inputs(xs:list, # the feature sources, each (B,T,D_i)
     if len({tuple(x.shape[:2]) for x in xs}) > 1:
         raise ValueError("the feature sources must share batch size and length (B,T), got " + ", ".join(f"{n} {tuple(x.shape)}" for n, x in zip(names, xs)))
     for x, name, d in zip(xs, names, dims):
-        if x.shape[-1] != d: raise ValueError(f"{name} has D={x.shape[-1]} features per step but the backbone was built for in_dim={d}")
+        if x.shape[-1] != d: raise ValueError(f"{name} has D={x.shape[-1]} features per clip but the backbone was built for in_dim={d}")
     mask = check_features(xs[0], mask, names[0])
     for x, name in zip(xs[1:], names[1:]): check_features(x, mask, name)
     if prefix: _check_prefix(mask)
@@ -56,8 +56,8 @@ def _check_size(v, name:str) -> int:
 
 # %% ../nbs/20_backbones.ipynb #fe8f1d01
 class ScorePredictor(nn.Module):
-    "g: `(B,T,D)` features and a `(B,T)` mask to `(B,T)` scores, exactly 0 at padded steps."
-    prefix_mask:bool = False # recurrent backbones need each video's valid steps first
+    "g: `(B,T,D)` features and a `(B,T)` mask to `(B,T)` scores, exactly 0 at padded clips."
+    prefix_mask:bool = False # recurrent backbones need each video's valid clips first
     target_minmax:bool = True # supervised regime: min-max normalise gtscore per video first
 
     def __init__(self, in_dim:int): # feature size D
@@ -68,7 +68,7 @@ class ScorePredictor(nn.Module):
     def in_dims(self) -> list[int]: return [self.in_dim]
 
     def score(self, xs:list[Tensor], mask:Tensor) -> Tensor:
-        "The architecture: `(B,T)` scores from validated sources with 0 at padded steps."
+        "The architecture: `(B,T)` scores from validated sources with 0 at padded clips."
         raise NotImplementedError
 
 # %% ../nbs/20_backbones.ipynb #9ed42d60
@@ -82,7 +82,7 @@ def sources(self:ScorePredictor, x) -> tuple[list, list[str]]:
 # %% ../nbs/20_backbones.ipynb #41288c8f
 @patch
 def prepare(self:ScorePredictor, x, mask:Tensor|None=None) -> tuple[list[Tensor], Tensor]:
-    "Validate once; return the sources with padded steps set to 0, and the mask."
+    "Validate once; return the sources with padded clips set to 0, and the mask."
     xs, names = self.sources(x)
     mask = _check_inputs(xs, mask, names, self.in_dims, self.prefix_mask)
     return [torch.where(mask[..., None], x, x.new_zeros(())) for x in xs], mask
@@ -91,17 +91,17 @@ def prepare(self:ScorePredictor, x, mask:Tensor|None=None) -> tuple[list[Tensor]
 @patch
 def forward(self:ScorePredictor,
             x, # (B,T,D) features; for MSVA a list of (B,T,D_i) sources
-            mask:Tensor|None=None, # (B,T) bool, True = valid step; None = all valid
+            mask:Tensor|None=None, # (B,T) bool, True = valid clip; None = all valid
            ) -> Tensor:
-    "Scores `(B,T)` in one batched pass, exactly 0 at padded steps."
+    "Scores `(B,T)` in one batched pass, exactly 0 at padded clips."
     xs, mask = self.prepare(x, mask)
     return self.score(xs, mask).masked_fill(~mask, 0.)
 
 # %% ../nbs/20_backbones.ipynb #236bf7f0
-def minmax_per_video(t:Tensor, # (B,T) per-step values
-                     mask:Tensor, # (B,T) bool, valid steps
+def minmax_per_video(t:Tensor, # (B,T) per-clip values
+                     mask:Tensor, # (B,T) bool, valid clips
                     ) -> Tensor:
-    "Rescale each video's valid values to [0, 1] (a constant video becomes 0); 0 at padded steps."
+    "Rescale each video's valid values to [0, 1] (a constant video becomes 0); 0 at padded clips."
     lo = t.masked_fill(~mask, math.inf).amin(1, keepdim=True)
     hi = t.masked_fill(~mask, -math.inf).amax(1, keepdim=True)
     return torch.where(mask, (t - lo) / (hi - lo).clamp_min(torch.finfo(t.dtype).tiny), t.new_zeros(()))
@@ -109,42 +109,42 @@ def minmax_per_video(t:Tensor, # (B,T) per-step values
 # %% ../nbs/20_backbones.ipynb #3f44ff40
 def masked_mse(scores:Tensor, # (B,T) predicted scores
                target:Tensor, # (B,T) regression target
-               mask:Tensor, # (B,T) bool, valid steps
+               mask:Tensor, # (B,T) bool, valid clips
               ) -> Tensor:
-    "Squared error averaged over each video's valid steps, then over videos (every video weighs the same)."
+    "Squared error averaged over each video's valid clips, then over videos (every video weighs the same)."
     cd = torch.promote_types(scores.dtype, torch.float32)  # bf16 scores: accumulate in float32
     zero = lambda v: torch.where(mask, v.to(cd), torch.zeros((), dtype=cd, device=v.device))
     se = (zero(scores) - zero(target)) ** 2
     return (se.sum(1) / mask.sum(1).to(cd)).mean()
 
 # %% ../nbs/20_backbones.ipynb #c6f3cba6
-def _check_step_values(v, # (B,T) per-step values
-                       mask:Tensor, # (B,T) bool, valid steps
+def _check_clip_values(v, # (B,T) per-clip values
+                       mask:Tensor, # (B,T) bool, valid clips
                        name:str, # how v is called in errors
-                       binary:bool=False, # require 0/1 at valid steps
+                       binary:bool=False, # require 0/1 at valid clips
                       ) -> Tensor:
-    "Validate a per-step target against the mask; return it as a floating tensor."
+    "Validate a per-clip target against the mask; return it as a floating tensor."
     if not isinstance(v, Tensor) or v.shape != mask.shape:
         raise ValueError(f"{name} must be a (B,T)={tuple(mask.shape)} tensor like the mask, got {tuple(getattr(v, 'shape', ()))}")
     v = v if v.is_floating_point() else v.to(torch.get_default_dtype())
     bad = ((v != 0) & (v != 1) if binary else ~torch.isfinite(v)) & mask
     items = bad.any(1).nonzero().flatten().tolist()
-    if items: raise ValueError(f"{name} has {'values other than 0/1' if binary else 'NaN or infinite values'} at valid steps of batch item(s) {items}")
+    if items: raise ValueError(f"{name} has {'values other than 0/1' if binary else 'NaN or infinite values'} at valid clips of batch item(s) {items}")
     return v
 
 # %% ../nbs/20_backbones.ipynb #bca1f952
 @patch
 def regression_target(self:ScorePredictor, gtscore:Tensor, mask:Tensor) -> Tensor:
     "The regression target: `gtscore` checked, and min-max normalised per video if the public code does so."
-    t = _check_step_values(gtscore, mask, "gtscore")
+    t = _check_clip_values(gtscore, mask, "gtscore")
     return minmax_per_video(t, mask) if self.target_minmax else torch.where(mask, t, t.new_zeros(()))
 
 # %% ../nbs/20_backbones.ipynb #a2331c2f
 @patch
 def supervised_loss(self:ScorePredictor,
                     x, # (B,T,D) features (MSVA: list of sources)
-                    gtscore:Tensor, # (B,T) annotated importance per step
-                    mask:Tensor|None=None, # (B,T) bool, valid steps
+                    gtscore:Tensor, # (B,T) annotated importance per clip
+                    mask:Tensor|None=None, # (B,T) bool, valid clips
                     gtsummary:Tensor|None=None, # (B,T) 0/1 keyframes; only dppLSTM reads them
                    ) -> Tensor:
     "The backbone's own supervised loss (the 'original training' of Table 1), a scalar."
@@ -169,7 +169,7 @@ def _sigmoid_mlp(d_in:int, d_hidden:int, d_out:int) -> nn.Sequential:
 def _reverse_index(n:Tensor, # (B,) valid lengths
                    T:int, # padded length
                   ) -> Tensor:
-    "`(B,T)` gather index reversing each video's first n steps in time, leaving its padding in place."
+    "`(B,T)` gather index reversing each video's first n clips in time, leaving its padding in place."
     t = torch.arange(T, device=n.device)[None]
     return torch.where(t < n[:, None], n[:, None] - 1 - t, t)
 
@@ -179,7 +179,7 @@ def _run_packed(lstm:nn.LSTM, # batch_first LSTM
                 lengths:Tensor, # (B,) valid lengths, on the CPU
                 state:tuple[Tensor, Tensor], # initial (h0, c0), each (layers*directions, B, H)
                ) -> Tensor:
-    "Run `lstm` over each sequence's first `lengths` steps only; `(B,T,H*directions)`, 0 at padded steps."
+    "Run `lstm` over each sequence's first `lengths` clips only; `(B,T,H*directions)`, 0 at padded clips."
     with torch.autocast(x.device.type, enabled=False):
         dt = lstm.weight_ih_l0.dtype
         packed = pack_padded_sequence(x.to(dt), lengths, batch_first=True, enforce_sorted=False)
@@ -188,7 +188,7 @@ def _run_packed(lstm:nn.LSTM, # batch_first LSTM
 
 # %% ../nbs/20_backbones.ipynb #0b937a2b
 class VSLSTM(ScorePredictor):
-    "vsLSTM (Zhang et al. 2016): a bidirectional LSTM reads the video; an MLP scores each step from its feature and both states."
+    "vsLSTM (Zhang et al. 2016): a bidirectional LSTM reads the video; an MLP scores each clip from its feature and both states."
     prefix_mask, target_minmax = True, False
     def __init__(self, in_dim:int=1024, # feature size D
                  hidden:int=256, # LSTM units per direction
@@ -206,7 +206,7 @@ class VSLSTM(ScorePredictor):
 # %% ../nbs/20_backbones.ipynb #738b5acf
 @patch
 def trunk(self:VSLSTM, x:Tensor, mask:Tensor) -> Tensor:
-    "`(B,T,D+2H)`: each step's feature next to its forward and backward LSTM states (x zero-padded)."
+    "`(B,T,D+2H)`: each clip's feature next to its forward and backward LSTM states (x zero-padded)."
     B, T, _ = x.shape
     n = mask.sum(1)
     mean = x.sum(1) / n[:, None].to(x.dtype)
@@ -238,10 +238,10 @@ def _logdet_pd(M:Tensor) -> Tensor:
 def dpp_nll(q:Tensor, # (B,T) quality scores q_t
             phi:Tensor, # (B,T,E) kernel features phi_t
             y:Tensor, # (B,T) bool, the ground-truth keyframes Y*
-            mask:Tensor|None=None, # (B,T) bool, valid steps; None = all valid
+            mask:Tensor|None=None, # (B,T) bool, valid clips; None = all valid
             eps:float=DPP_EPS, # jitter added to the kernel's diagonal
            ) -> Tensor:
-    "Per video `(B,)`: -log P(Y*) under the DPP with kernel L = diag(q) Φ Φᵀ diag(q) + εI on the valid steps."
+    "Per video `(B,)`: -log P(Y*) under the DPP with kernel L = diag(q) Φ Φᵀ diag(q) + εI on the valid clips."
     B, T = q.shape
     if phi.shape[:2] != (B, T) or y.shape != (B, T): raise ValueError(f"q (B,T)={(B, T)}, phi (B,T,E) and y (B,T) must agree, got phi {tuple(phi.shape)} and y {tuple(y.shape)}")
     mask, q_dtype = (torch.ones_like(y, dtype=torch.bool) if mask is None else mask), q.dtype
@@ -252,13 +252,13 @@ def dpp_nll(q:Tensor, # (B,T) quality scores q_t
         eye = torch.eye(T, dtype=cd, device=q.device).expand(B, T, T)
         L = q[:, :, None] * (phi @ phi.transpose(1, 2)) * q[:, None, :] + eps * eye
         vv, yv = mask[:, :, None] & mask[:, None, :], y & mask
-        log_norm = _logdet_pd(torch.where(vv, L, 0.) + eye)  # log det(L + I) on the valid steps
+        log_norm = _logdet_pd(torch.where(vv, L, 0.) + eye)  # log det(L + I) on the valid clips
         log_num = _logdet_pd(torch.where(yv[:, :, None] & yv[:, None, :], L, eye))  # log det L_Y*
     return (log_norm - log_num).to(torch.promote_types(q_dtype, torch.float32))
 
 # %% ../nbs/20_backbones.ipynb #d9c112ff
 class DPPLSTM(VSLSTM):
-    "dppLSTM (Zhang et al. 2016): vsLSTM plus an MLP giving each step a kernel feature phi_t for the DPP term of its loss."
+    "dppLSTM (Zhang et al. 2016): vsLSTM plus an MLP giving each clip a kernel feature phi_t for the DPP term of its loss."
     def __init__(self, in_dim:int=1024, # feature size D
                  hidden:int=256, # LSTM units per direction
                  mlp_hidden:int|None=None, # hidden width of both MLPs; None = `hidden`
@@ -282,7 +282,7 @@ def supervised_loss(self:DPPLSTM, x, gtscore:Tensor, mask:Tensor|None=None, gtsu
     loss = masked_mse(q, self.regression_target(gtscore, mask), mask)
     if self.dpp_weight == 0: return loss
     if gtsummary is None: raise ValueError("dppLSTM's supervised loss needs gtsummary, the (B,T) 0/1 keyframes of its DPP term")
-    y = _check_step_values(gtsummary, mask, "gtsummary", binary=True) > 0.5
+    y = _check_clip_values(gtsummary, mask, "gtsummary", binary=True) > 0.5
     return loss + self.dpp_weight * dpp_nll(q, self.kernel_mlp(h), y, mask, self.dpp_eps).mean()
 
 # %% ../nbs/20_backbones.ipynb #191cd48e
@@ -297,10 +297,10 @@ def _vasnet_init(m:nn.Module):
             if mod.bias is not None: nn.init.constant_(mod.bias, 0.1)
 
 # %% ../nbs/20_backbones.ipynb #b734f71d
-def attention_mask(mask:Tensor, # (B,T) bool, valid steps
+def attention_mask(mask:Tensor, # (B,T) bool, valid clips
                    aperture:int|None=None, # attend only to |i-j| < aperture; None = whole video
                   ) -> Tensor:
-    "`(B,T,T)` bool, True where query step i may attend to key step j (both valid, within the aperture, or i = j)."
+    "`(B,T,T)` bool, True where query clip i may attend to key clip j (both valid, within the aperture, or i = j)."
     T = mask.shape[1]
     ok = mask[:, :, None] & mask[:, None, :]
     if aperture is not None:
@@ -403,7 +403,7 @@ def score(self:MSVA, xs:list[Tensor], mask:Tensor) -> Tensor:
     return torch.sigmoid(self.kd(h)).squeeze(-1)
 
 # %% ../nbs/20_backbones.ipynb #4e5a1b2e
-def sinusoidal_positions(T:int, # number of steps
+def sinusoidal_positions(T:int, # number of clips
                          d:int, # code size (even)
                          dtype:torch.dtype=torch.float32, device=None,
                         ) -> Tensor:
@@ -415,7 +415,7 @@ def sinusoidal_positions(T:int, # number of steps
 
 # %% ../nbs/20_backbones.ipynb #7d83f6e7
 class TransformerScorer(ScorePredictor):
-    "A plain pre-norm Transformer encoder over the steps (the modern reference): linear in, sinusoidal positions, sigmoid head."
+    "A plain pre-norm Transformer encoder over the clips (the modern reference): linear in, sinusoidal positions, sigmoid head."
     def __init__(self, in_dim:int=1024, # feature size D
                  d_model:int=256, n_heads:int=4, n_layers:int=2, d_ff:int=1024, dropout:float=0.1):
         super().__init__(in_dim)

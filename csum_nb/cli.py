@@ -4,48 +4,142 @@
 
 # %% ../nbs/90_cli.ipynb #8c9ee78d
 from __future__ import annotations
-import argparse, json, sys
+import argparse, json, sys, warnings
 from pathlib import Path
 import csum_nb
+from . import CsumError
 
 # %% auto #0
 __all__ = ['cmd_data_info', 'cmd_data_synth', 'cmd_data_verify', 'cmd_data_download', 'cmd_data_list', 'cmd_data_splits',
            'resolve_data', 'cmd_eval', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #6db32a4f
-def _user_errors():
-    "Exception types that mean 'bad input' rather than 'bug'."
-    from csum_nb.data import DataError, DownloadError
-    return (DataError, DownloadError, FileNotFoundError, IsADirectoryError, PermissionError, ValueError, KeyError)
+_USER_ERRORS = (CsumError, OSError)   # bad input; any other exception is a bug and keeps its traceback
+
+# %% ../nbs/90_cli.ipynb #748d07a8
+def _error_line(e:BaseException) -> str:
+    "The message of a user error on one line; an `OSError` from the system as 'PATH: what the OS says', without '[Errno N]'."
+    if isinstance(e, CsumError) or not isinstance(e, OSError) or not e.strerror: return " ".join(str(e).split())
+    where = " -> ".join(str(f) for f in (e.filename, e.filename2) if f is not None)
+    return f"{where}: {e.strerror.lower()}" if where else e.strerror.lower()
+
+# %% ../nbs/90_cli.ipynb #143208eb
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    "`warnings.showwarning` for the command: 'csum: warning: message' on stderr."
+    print(f"csum: warning: {message}", file=sys.stderr)
+
+# %% ../nbs/90_cli.ipynb #9303e1cd
+class _Parser(argparse.ArgumentParser):
+    "An ArgumentParser whose usage errors read `csum: error: …` like every other error (exit code 2)."
+    def error(self, message:str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"csum: error: {message} (see {self.prog} --help)\n")
+
+# %% ../nbs/90_cli.ipynb #d02f3032
+def _number(kind:type, # int or float
+            lo:float, # smallest allowed value (excluded when `open_lo`)
+            hi:float=float("inf"), # largest allowed value
+            open_lo:bool=False,
+           ):
+    "An argparse `type` that parses `kind` and checks that the value lies in [lo, hi] (or (lo, hi])."
+    def parse(s:str):
+        try: x = kind(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {'an integer' if kind is int else 'a number'}, got {s}") from None
+        if not ((x > lo) if open_lo else (x >= lo)) or not x <= hi:
+            raise argparse.ArgumentTypeError(f"must be in {'(' if open_lo else '['}{lo:g}, {hi:g}], got {s}")
+        return x
+    return parse
+
+# %% ../nbs/90_cli.ipynb #61544b2d
+def _is_highlights(path:Path) -> bool: return path.is_dir() or path.name.endswith((".tar.gz", ".tgz"))
+
+# %% ../nbs/90_cli.ipynb #1b0ce5a3
+def _highlights_info(path:Path) -> dict:
+    "Per-domain counts of a YouTube Highlights labels folder or archive (and its features file, when it has one)."
+    from csum_nb.datasets import load_youtube_highlights
+    doms = {d: dict(videos=len(vs), train=sum(v.split == "train" for v in vs.values()), test=sum(v.split == "test" for v in vs.values()),
+                    clips=sum(v.n_clips for v in vs.values()), highlights=sum(int((v.labels > 0).sum()) for v in vs.values()))
+            for d, vs in load_youtube_highlights(path).items()}
+    tot = {c: sum(d[c] for d in doms.values()) for c in next(iter(doms.values()))}
+    return dict(path=str(path), kind="youtube_highlights", domains=doms, totals=tot, features=str(path/"features.h5") if (path/"features.h5").is_file() else None)
+
+# %% ../nbs/90_cli.ipynb #66bc1dd4
+def _format_highlights(info:dict) -> str:
+    "`_highlights_info` as a table: one row per domain, then the totals."
+    cols = list(info["totals"])
+    row = lambda name, r: f"{name:<14}" + "".join(f"{r[c]:>11,}" for c in cols)
+    lines = [f"{info['path']}: YouTube Highlights labels, {len(info['domains'])} domains", f"{'domain':<14}" + "".join(f"{c:>11}" for c in cols)]
+    lines += [row(d, r) for d, r in info["domains"].items()] + [row("total", info["totals"])]
+    return "\n".join(lines + ([f"features: {info['features']} (eccv16 schema; csum data info shows it)"] if info["features"] else []))
 
 # %% ../nbs/90_cli.ipynb #63d2eb79
 def cmd_data_info(args) -> int:
-    "Print per-video statistics and totals of an HDF5 dataset (validating it)."
+    "Print per-video statistics and totals of an eccv16 HDF5 file (validating it), or per-domain counts of highlight labels."
     from csum_nb.data import dataset_info, format_info
-    info = dataset_info(args.path)
-    print(json.dumps(info, indent=1) if args.json else format_info(info))
+    path = Path(args.path)
+    info, fmt = (_highlights_info(path), _format_highlights) if _is_highlights(path) else (dataset_info(path), format_info)
+    print(json.dumps(info, indent=1) if args.json else fmt(info))
     return 0
+
+# %% ../nbs/90_cli.ipynb #aec1404a
+def _check_output_file(out:Path, # the -o argument
+                       suffixes:tuple, # the suffixes that name the format written, the first one preferred
+                       what:str, # what is written, for the message
+                       example:str, # a file name to suggest inside a folder
+                      ):
+    "A `CsumError` unless `out` names a file (not a folder) whose suffix is one of `suffixes`."
+    if out.is_dir(): raise CsumError(f"{out}: is a folder; name the file to write (e.g. -o {out/example})")
+    if out.suffix not in suffixes: raise CsumError(f"{out}: {what} is written as {suffixes[0]}; name it so (e.g. -o {out.with_suffix(suffixes[0])})")
+
+# %% ../nbs/90_cli.ipynb #72eb924e
+_FILE_SUFFIXES = (".h5", ".hdf5", ".npz", ".npy", ".json", ".gz", ".tgz", ".tar", ".zip", ".txt", ".csv")   # names that promise a file
+
+def _replaceable_highlights(path:Path) -> bool:
+    "True when `path` is absent, an empty folder, or a folder an earlier `csum data synth highlights` wrote."
+    if not path.exists(): return True
+    if not path.is_dir(): return False
+    readme = path/"README.md"
+    return not any(path.iterdir()) or (readme.is_file() and readme.read_text().startswith("Synthetic YouTube-Highlights-like"))
+
+# %% ../nbs/90_cli.ipynb #7f8b34bd
+def _check_synth_output(kind:str, out:Path):
+    "A `CsumError` unless `out` is a fitting name: an .h5/.hdf5 file for tvsum/summe, a new or replaceable folder for highlights."
+    if kind != "highlights": _check_output_file(out, (".h5", ".hdf5"), f"a synthetic {kind} set (HDF5)", f"{kind}_synth.h5")
+    elif out.suffix in _FILE_SUFFIXES:
+        raise CsumError(f"{out}: synthetic highlights are a folder (labels as released, plus features.h5); name it without a suffix (e.g. -o {out.with_suffix('')})")
+    elif not _replaceable_highlights(out):
+        raise CsumError(f"{out}: exists and was not written by csum data synth highlights; refusing to replace it (choose a new folder name)")
 
 # %% ../nbs/90_cli.ipynb #c921f10c
 def cmd_data_synth(args) -> int:
-    "Write a synthetic benchmark file, deterministically from a seed."
+    "Write a synthetic benchmark file (or folder), deterministically from a seed."
+    _check_synth_output(args.kind, Path(args.output))   # before the heavy import: a bad name fails at once
     from csum_nb.synthetic import write_synthetic
     out = write_synthetic(args.kind, args.output, seed=args.seed)
     print(f"wrote synthetic {args.kind} (seed {args.seed}) to {out}")
     return 0
 
+# %% ../nbs/90_cli.ipynb #89fa4802
+def _verify_problem(rep:dict) -> str:
+    "The first thing wrong in a `verify` report, as one line saying what to do."
+    name = Path(rep["path"]).name
+    if rep["errors"]: return rep["errors"][0] + (f" (and {len(rep['errors']) - 1} more problems above)" if len(rep["errors"]) > 1 else "")
+    what = "size" if rep["size_ok"] is False else "sha256"
+    return f"{name}: {what} differs from the registry's {rep['name']} file (a truncated or different file: get it again, see csum data list)"
+
 # %% ../nbs/90_cli.ipynb #c89b3cc1
 def cmd_data_verify(args) -> int:
-    "Check a dataset file's size, hash (where known) and schema."
-    from csum_nb.data import verify, format_verify
+    "Check a dataset file's size, hash (where known) and schema; exit 2 when it does not verify."
+    from csum_nb.datasets import verify, format_verify
     report = verify(args.path, name=args.name)
     print(json.dumps(report, indent=1, default=str) if args.json else format_verify(report))
-    return 0 if report["ok"] else 1
+    if not report["ok"]: raise CsumError(_verify_problem(report))
+    return 0
 
 # %% ../nbs/90_cli.ipynb #39e7c07a
 def cmd_data_download(args) -> int:
     "Download a public dataset file from the registry, with progress and verification."
-    from csum_nb.data import download
+    from csum_nb.datasets import download
     path = download(args.name, args.dest, url=args.url, timeout=args.timeout)
     print(f"downloaded and verified {args.name}: {path}")
     return 0
@@ -53,7 +147,7 @@ def cmd_data_download(args) -> int:
 # %% ../nbs/90_cli.ipynb #241148db
 def cmd_data_list(args) -> int:
     "List the public datasets the registry knows, with sizes and where to get them."
-    from csum_nb.data import REGISTRY
+    from csum_nb.datasets import REGISTRY
     for name, e in REGISTRY.items():
         size = f"{e['size']:,} bytes" if e.get('size') else "size unknown"
         print(f"{name:20s} {e['filename']}  ({size})\n{'':20s} {e.get('description','')}\n{'':20s} get it from {e['source']}")
@@ -62,8 +156,11 @@ def cmd_data_list(args) -> int:
 # %% ../nbs/90_cli.ipynb #7eada820
 def cmd_data_splits(args) -> int:
     "Make seeded true k-fold splits for a dataset and write them as JSON."
-    from csum_nb.data import load_h5, kfold_splits, save_splits
-    keys = list(load_h5(args.path, validate=False).keys())
+    _check_output_file(Path(args.output), (".json",), "a split file (JSON)", "splits.json")
+    from csum_nb.data import load_h5
+    from csum_nb.splits import kfold_splits, save_splits
+    with load_h5(args.path, validate=False) as ds: keys = list(ds.keys())
+    if args.k > len(keys): raise CsumError(f"{args.path}: {len(keys)} videos cannot make {args.k} folds (use -k {len(keys)} or fewer)")
     splits = kfold_splits(keys, k=args.k, seed=args.seed)
     save_splits(args.output, splits)
     print(f"wrote {len(splits)} folds over {len(keys)} videos to {args.output}")
@@ -75,24 +172,38 @@ def resolve_data(spec:str) -> Path:
     if spec.startswith("synthetic-"):
         kind = spec.removeprefix("synthetic-")
         if kind not in ("tvsum", "summe"):
-            raise ValueError(f"--data {spec}: the embedded defaults with user summaries are synthetic-tvsum and synthetic-summe")
+            raise CsumError(f"--data {spec}: the embedded defaults with user summaries are synthetic-tvsum and synthetic-summe")
         from csum_nb.synthetic import default_dataset
         return default_dataset(kind)
     return Path(spec)
 
+# %% ../nbs/90_cli.ipynb #48409565
+def _fold(splits_file:str|None, fold:int|None, data:Path) -> tuple[dict|None, str|None]:
+    "The split of `--splits FILE --fold I`, its test keys checked against the videos of `data`, and a note naming it."
+    if splits_file is None:
+        if fold is not None: raise CsumError(f"--fold {fold} needs --splits FILE (the split file the fold is taken from)")
+        return None, None
+    from csum_nb.data import DataError, load_h5
+    from csum_nb.splits import load_splits
+    from csum_nb.metrics import _some
+    path = Path(splits_file); splits = load_splits(path)
+    if fold is None or fold >= len(splits):
+        raise CsumError(f"{path}: {len(splits)} folds; choose one with --fold 0..{len(splits) - 1}" + ("" if fold is None else f" (got --fold {fold})"))
+    test = splits[fold]["test_keys"]
+    with load_h5(data, validate=False) as ds: absent, n = [k for k in test if k not in ds], len(ds)
+    if absent: raise DataError(f"{path.name}: fold {fold}: test_keys: {_some(absent)} not in {data.name} ({n} videos) (is the split for another dataset?)")
+    return splits[fold], f"fold {fold} of {path.name} ({len(splits)} folds): its {len(test)} test videos"
+
 # %% ../nbs/90_cli.ipynb #c305d37b
 def cmd_eval(args) -> int:
-    "Evaluate step scores against a dataset's user annotations (keyshot F1, Kendall tau, Spearman rho)."
+    "Evaluate clip scores against a dataset's user annotations (keyshot F1, Kendall tau, Spearman rho)."
     from csum_nb.metrics import evaluate, format_table, result_to_json
-    from csum_nb.data import load_splits
-    split = None
-    if args.splits:
-        splits = load_splits(args.splits)
-        if not 0 <= args.fold < len(splits): raise ValueError(f"--fold {args.fold} out of range: {args.splits} has {len(splits)} folds")
-        split = splits[args.fold]
-    res = evaluate(args.scores, resolve_data(args.data), split=split, protocol=args.protocol, proportion=args.proportion,
-                   baselines=not args.no_baselines, n_draws=args.n_draws, seed=args.seed)
-    print(result_to_json(res) if args.json else format_table(res, per_video=not args.summary))
+    data = resolve_data(args.data)
+    split, note = _fold(args.splits, args.fold, data)
+    res = evaluate(args.scores, data, split=split, protocol=args.protocol, proportion=args.proportion, baselines=not args.no_baselines,
+                   n_draws=args.n_draws, seed=args.seed, subset=args.subset)
+    if note: res["notes"].insert(0, note)
+    print(result_to_json(res, per_video=not args.summary) if args.json else format_table(res, per_video=not args.summary))
     return 0
 
 # %% ../nbs/90_cli.ipynb #3457a3b0
@@ -105,58 +216,69 @@ def _add_data_commands(sub):
     d = sub.add_parser("data", help="datasets: inspect, verify, download, generate, split")
     d.set_defaults(func=lambda args: _usage(d))
     dsub = d.add_subparsers(dest="data_command", metavar="DATA_COMMAND")
-    q = dsub.add_parser("info", help="per-video statistics of an eccv16-schema HDF5 file (validates it)")
-    q.add_argument("path"); q.add_argument("--json", action="store_true", help="machine-readable output")
-    q.set_defaults(func=cmd_data_info)
+    q = dsub.add_parser("info", help="per-video statistics of an eccv16 HDF5 file (validates it), or per-domain counts of highlight labels")
+    q.add_argument("path", help="an eccv16 .h5 file, or a YouTube Highlights labels folder or .tar.gz")
+    q.add_argument("--json", action="store_true", help="machine-readable output"); q.set_defaults(func=cmd_data_info)
     q = dsub.add_parser("synth", help="generate an embedded synthetic benchmark file")
-    q.add_argument("kind", choices=["tvsum", "summe", "highlights"])
-    q.add_argument("-o", "--output", required=True); q.add_argument("--seed", type=int, default=0)
-    q.set_defaults(func=cmd_data_synth)
+    q.add_argument("kind", choices=["tvsum", "summe", "highlights"], help="TVSum-like (raw 1..5 scores), SumMe-like (binary summaries) or YouTube-Highlights-like")
+    q.add_argument("-o", "--output", required=True, help="file to write: NAME.h5 for tvsum and summe, a folder for highlights")
+    q.add_argument("--seed", type=_number(int, 0), default=0, help="the one seed of the generator (default 0)"); q.set_defaults(func=cmd_data_synth)
     q = dsub.add_parser("verify", help="check size, sha256 (where known) and schema of a dataset file")
-    q.add_argument("path"); q.add_argument("--name", default=None, help="registry name (guessed from the file name)")
-    q.add_argument("--json", action="store_true"); q.set_defaults(func=cmd_data_verify)
+    q.add_argument("path", help="the downloaded file (.h5, or the highlights .tar.gz or folder)")
+    q.add_argument("--name", default=None, help="registry name (default: found from the file name)")
+    q.add_argument("--json", action="store_true", help="machine-readable report"); q.set_defaults(func=cmd_data_verify)
     q = dsub.add_parser("download", help="download a public dataset file and verify it")
-    q.add_argument("name"); q.add_argument("-o", "--dest", default=".", help="destination folder")
+    q.add_argument("name", help="registry name (see csum data list)"); q.add_argument("-o", "--dest", default=".", help="destination folder (default: .)")
     q.add_argument("--url", default=None, help="override the registry's URL (e.g. a local mirror)")
-    q.add_argument("--timeout", type=float, default=10.0); q.set_defaults(func=cmd_data_download)
+    q.add_argument("--timeout", type=_number(float, 0, open_lo=True), default=10.0, help="seconds to wait for the server (default 10)")
+    q.set_defaults(func=cmd_data_download)
     q = dsub.add_parser("list", help="the public datasets the registry knows"); q.set_defaults(func=cmd_data_list)
     q = dsub.add_parser("splits", help="write seeded true k-fold splits for a dataset")
-    q.add_argument("path"); q.add_argument("-o", "--output", required=True)
-    q.add_argument("-k", type=int, default=5); q.add_argument("--seed", type=int, default=0)
-    q.set_defaults(func=cmd_data_splits)
+    q.add_argument("path", help="the eccv16 .h5 file whose videos are split"); q.add_argument("-o", "--output", required=True, help="the .json file to write")
+    q.add_argument("-k", type=_number(int, 2), default=5, help="number of folds (default 5)")
+    q.add_argument("--seed", type=_number(int, 0), default=0, help="seed of the permutation (default 0)"); q.set_defaults(func=cmd_data_splits)
 
 # %% ../nbs/90_cli.ipynb #78def0f3
 def _add_eval_command(sub):
     "`csum eval`."
-    q = sub.add_parser("eval", help="keyshot F1 and rank correlations of step scores, with baselines")
+    q = sub.add_parser("eval", help="keyshot F1 and rank correlations of clip scores, with baselines")
     q.add_argument("--data", required=True, help="eccv16 .h5 file, or synthetic-tvsum / synthetic-summe")
-    q.add_argument("--scores", required=True, help=".h5 or .npz file with one (n_steps,) array per video key")
-    q.add_argument("--protocol", choices=["tvsum", "summe"], default="tvsum", help="F1 averaged (tvsum) or max (summe) over users")
-    q.add_argument("--splits", default=None, help="split JSON file; with --fold, evaluate that fold's test videos")
-    q.add_argument("--fold", type=int, default=0)
+    q.add_argument("--scores", required=True, help=".h5/.hdf5 (a dataset, or a group with 'scores', per video key) or .npz (an array per key): one score >= 0 per clip")
+    q.add_argument("--protocol", choices=["tvsum", "summe"], default=None, help="F1 averaged (tvsum) or max (summe) over users; default: inferred from the data and printed")
+    q.add_argument("--splits", default=None, help="split JSON file; needs --fold")
+    q.add_argument("--fold", type=_number(int, 0), default=None, help="evaluate the test videos of this fold of --splits (0-based)")
+    q.add_argument("--subset", action="store_true", help="evaluate only the videos the scores file holds (default: every video asked for must be scored)")
     q.add_argument("--no-baselines", action="store_true", help="skip the baseline rows (random, uniform, human, feature_norm, novelty)")
-    q.add_argument("--seed", type=int, default=0, help="seed of the random baseline")
-    q.add_argument("--n-draws", type=int, default=10, help="random-baseline draws per video")
-    q.add_argument("--proportion", type=float, default=0.15, help="summary length as a fraction of the video")
-    q.add_argument("--summary", action="store_true", help="only the mean and baseline rows")
-    q.add_argument("--json", action="store_true"); q.set_defaults(func=cmd_eval)
+    q.add_argument("--seed", type=_number(int, 0), default=0, help="seed of the random baseline, combined with each video key (default 0)")
+    q.add_argument("--n-draws", type=_number(int, 1), default=10, help="random-baseline draws per video (default 10)")
+    q.add_argument("--proportion", type=_number(float, 0, 1, open_lo=True), default=0.15, help="summary length as a fraction of the video (default 0.15)")
+    q.add_argument("--summary", action="store_true", help="only the mean, baseline and reference rows (also with --json)")
+    q.add_argument("--json", action="store_true", help="machine-readable output (strict JSON, NaN as null)"); q.set_defaults(func=cmd_eval)
+
+# %% ../nbs/90_cli.ipynb #63c28f42
+def _add_video_commands(sub):
+    "`csum features` and `csum summarize`."
+    from csum_nb.summarize import add_features_arguments, features_command, add_summarize_arguments, summarize_command
+    add_features_arguments(sub.add_parser("features", help="features and KTS shots of raw videos, as an unlabelled eccv16 .h5 dataset")).set_defaults(func=features_command)
+    add_summarize_arguments(sub.add_parser("summarize", help="summary.mp4, keyframes.png, scores.png and summary.json of one video")).set_defaults(func=summarize_command)
 
 # %% ../nbs/90_cli.ipynb #61fc5c08
 def build_parser() -> argparse.ArgumentParser:
     "The full `csum` argument parser."
-    p = argparse.ArgumentParser(prog="csum", description="Unsupervised video summarization by contrasting clips (CSUM).")
-    p.add_argument("--version", action="version", version=f"csum_nb {csum_nb.__version__}")
+    p = _Parser(prog="csum", description="Unsupervised video summarization by contrasting clips (CSUM).")
+    p.add_argument("--version", action="version", version=f"csum_nb {csum_nb.__version__}", help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    _add_data_commands(sub); _add_eval_command(sub)
+    _add_data_commands(sub); _add_eval_command(sub); _add_video_commands(sub)
     p.set_defaults(func=lambda args: _usage(p))
     return p
 
 # %% ../nbs/90_cli.ipynb #7325b34b
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `csum` console script; returns the exit code."
-    p = build_parser()
-    args = p.parse_args(argv)
-    try: return args.func(args)
-    except _user_errors() as e:
-        print(f"csum: error: {e}", file=sys.stderr)
-        return 2
+    args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try: return args.func(args)
+        except _USER_ERRORS as e:
+            print(f"csum: error: {_error_line(e)}", file=sys.stderr)
+            return 2

@@ -71,9 +71,9 @@ def test_eval_beats_random_with_annotator_means(tvsum, tmp_path):
     assert list(res["references"]) == ["latent_importance"]   # the synthetic file stores its hidden importance
 
 def test_highlights_synth_is_deterministic_and_reads_back(tmp_path):
-    from csum_nb.data import load_youtube_highlights
+    from csum_nb.datasets import load_youtube_highlights
     from csum_nb.synthetic import tree_sha256
-    for name in ("a", "b"): csum("data", "synth", "highlights", "-o", tmp_path/name, "--seed", 0)   # seed dependence: 02_synthetic
+    for name in ("a", "b"): csum("data", "synth", "highlights", "-o", tmp_path/name, "--seed", 0)   # seed dependence: 07_synthetic
     assert tree_sha256(tmp_path/"a") == tree_sha256(tmp_path/"b")
     hl = load_youtube_highlights(tmp_path/"a")
     assert len(hl) == 6 and all(len(v) > 0 for v in hl.values())
@@ -83,7 +83,11 @@ def test_verify_exit_codes(tvsum, tmp_path):
     bad = tmp_path/"bad.h5"; shutil.copy(tvsum, bad)
     with h5py.File(bad, "r+") as f: f["video_9/features"][0, 0] = np.nan
     r = csum("data", "verify", bad, check=False)
-    assert r.returncode == 1 and "bad.h5: video_9/features: NaN or inf at step 0" in r.stdout
+    assert r.returncode == 2 and "bad.h5: video_9/features: NaN or inf at clip 0" in r.stdout
+    assert r.stderr.startswith("csum: error: bad.h5: video_9/features: NaN or inf at clip 0")
+    (tmp_path/"text.h5").write_text("not HDF5\n")
+    r = csum("data", "verify", tmp_path/"text.h5", check=False)
+    assert r.returncode == 2 and "None" not in r.stdout + r.stderr and "text.h5: not a readable HDF5 file" in r.stderr
 
 def test_download_offline_fails_fast(tmp_path):
     t0 = time.monotonic()
@@ -107,3 +111,113 @@ def test_readme_quick_start(tmp_path):
         r = subprocess.run([CSUM, *shlex.split(part)[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=600,
                            env={**os.environ, "OMP_NUM_THREADS": "1"})
         assert r.returncode == 0 and r.stdout.strip(), (part, r.stdout, r.stderr)
+
+
+# --- the command at the edges, run as installed (the cli notebook checks each edge in-process, with main) ---
+
+def error_line(r) -> str:
+    "The one stderr line of a failed command: exit 2, `csum: error: …`, no traceback, no Python repr, no bare errno."
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert lines[-1].startswith("csum: error: ") and not any(x in r.stderr for x in ("Traceback", "['", "[Errno", '"')), r.stderr
+    return lines[-1]
+
+@pytest.fixture(scope="module")
+def summe(tmp_path_factory):
+    "A synthetic SumMe-like file (25 videos), its annotators' mean scores in natural and in reversed key order."
+    from csum_nb.data import load_h5
+    from csum_nb.metrics import save_scores
+    d = tmp_path_factory.mktemp("summe"); p = d/"summe.h5"
+    csum("data", "synth", "summe", "-o", p, "--seed", "0")
+    with load_h5(p) as ds: gt = {k: ds[k].gtscore for k in ds}
+    save_scores(d/"gt.npz", gt); save_scores(d/"reversed.npz", {k: gt[k] for k in reversed(list(gt))})
+    return p, d, gt
+
+def eval_json(*args):
+    res = json.loads(csum("eval", *args, "--json").stdout); res.pop("seconds"); return res
+
+def test_random_baseline_does_not_depend_on_key_order(summe):
+    p, d, _ = summe
+    a, b = (eval_json("--data", p, "--scores", d/f, "--n-draws", "3") for f in ("gt.npz", "reversed.npz"))
+    assert a["baselines"]["random"] == b["baselines"]["random"] and a == b
+
+@pytest.fixture(scope="module")
+def highlights(tmp_path_factory):
+    "A synthetic highlights folder, as `csum data synth highlights` writes it."
+    p = tmp_path_factory.mktemp("hl")/"hl"
+    csum("data", "synth", "highlights", "-o", p)
+    return p
+
+def test_summary_json_footer_and_highlights_hint(summe, highlights, tmp_path):
+    from csum_nb.data import load_h5
+    from csum_nb.metrics import save_scores
+    p, d, _ = summe
+    assert "videos" not in eval_json("--data", p, "--scores", d/"gt.npz", "--summary", "--n-draws", "1")
+    out = csum("eval", "--data", p, "--scores", d/"gt.npz", "--summary", "--no-baselines").stdout
+    assert all(x not in out for x in ("human =", "random =", "feature_norm ="))
+    with load_h5(highlights/"features.h5") as ds: save_scores(tmp_path/"hl.npz", {k: np.linspace(0, 1, len(ds[k].picks)) for k in ds})
+    line = error_line(csum("eval", "--data", highlights/"features.h5", "--scores", tmp_path/"hl.npz", check=False))
+    assert "/user_summary: 1 user" in line and "--no-baselines" in line
+    csum("eval", "--data", highlights/"features.h5", "--scores", tmp_path/"hl.npz", "--no-baselines")
+
+def test_a_text_file_named_h5_is_one_line(summe, tmp_path):
+    p, _, _ = summe
+    (tmp_path/"scores.h5").write_text("video_1 0.1 0.2\n")
+    assert "scores.h5: not a readable HDF5 file" in error_line(csum("eval", "--data", p, "--scores", tmp_path/"scores.h5", check=False))
+    assert "scores.h5: not a readable HDF5 file" in error_line(csum("data", "info", tmp_path/"scores.h5", check=False))
+
+def test_synth_outputs_match_their_names(tmp_path):
+    (tmp_path/"mine").mkdir(); (tmp_path/"mine"/"keep.txt").write_text("x")
+    cases = {(".",): "is a folder; name the file to write", (str(tmp_path),): "is a folder",
+             (str(tmp_path/"out.npz"),): "is written as .h5; name it so (e.g. -o " + str(tmp_path/"out.h5"),
+             ("highlights", str(tmp_path/"highlights.h5")): "synthetic highlights are a folder",
+             ("highlights", str(tmp_path/"mine")): "refusing to replace it"}
+    for args, says in cases.items():
+        kind, out = (args if len(args) == 2 else ("summe", args[0]))
+        r = subprocess.run([CSUM, "data", "synth", kind, "-o", out], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        assert says in error_line(r), (args, r.stderr)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["mine"] and (tmp_path/"mine"/"keep.txt").read_text() == "x"
+
+def test_info_understands_a_highlights_folder(highlights):
+    out = csum("data", "info", highlights).stdout
+    assert "YouTube Highlights labels, 6 domains" in out and "total" in out
+    info = json.loads(csum("data", "info", highlights, "--json").stdout)
+    assert info["totals"]["videos"] == 72 and len(info["domains"]) == 6
+
+def test_help_imports_neither_torch_nor_h5py():
+    probe = ("import sys, contextlib, io\nfrom csum_nb.cli import main\n"
+             "for argv in (['--help'], ['eval', '--help'], ['data', '--help']):\n"
+             "    with contextlib.redirect_stdout(io.StringIO()):\n        try: main(argv)\n        except SystemExit: pass\n"
+             "print(sorted({'torch', 'h5py'} & set(sys.modules)))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+
+@pytest.mark.parametrize("bug", ["ValueError('operands could not be broadcast')", "KeyError('picks')", "TypeError('bad operand')"])
+def test_a_bug_keeps_its_traceback(bug):
+    "An exception that is not bad input (not a CsumError, not an OSError) is not dressed up as a user error."
+    probe = (f"import sys, csum_nb.cli as cli\ndef buggy(args): raise {bug}\ncli.cmd_data_list = buggy\nsys.exit(cli.main(['data', 'list']))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "Traceback" in r.stderr and bug.split("(")[0] in r.stderr and "csum: error" not in r.stderr, r.stderr
+
+@pytest.fixture(scope="module")
+def scenes_video(tmp_path_factory):
+    "A 12-second video of four coloured scenes with a tone each (written with PyAV)."
+    from csum_nb.video import make_test_video
+    return make_test_video(tmp_path_factory.mktemp("video")/"scenes.mp4", scenes=4, seconds=3.0)
+
+def test_summarize_writes_the_four_outputs(scenes_video, tmp_path):
+    r = csum("summarize", scenes_video, "-o", tmp_path/"out", "--encoder", "random", "--quiet")
+    assert sorted(p.name for p in (tmp_path/"out").iterdir()) == ["keyframes.png", "scores.png", "summary.json", "summary.mp4"]
+    s = json.loads((tmp_path/"out"/"summary.json").read_text())
+    assert any(x["selected"] for x in s["shots"]) and "summary.mp4" in r.stdout
+
+def test_features_build_an_unlabelled_dataset_that_data_info_reads(scenes_video, tmp_path):
+    csum("features", scenes_video, "-o", tmp_path/"mine.h5", "--encoder", "random", "--quiet")
+    info = json.loads(csum("data", "info", tmp_path/"mine.h5", "--json").stdout)
+    assert len(info["videos"]) == 1 and info["videos"][0]["n_users"] == 0
+
+def test_summarize_refuses_a_file_that_is_not_a_video(tmp_path):
+    (tmp_path/"notes.mp4").write_text("not a video")
+    r = csum("summarize", tmp_path/"notes.mp4", "-o", tmp_path/"out", "--encoder", "random", check=False)
+    assert r.returncode == 2 and r.stderr.startswith("csum: error:") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path/"out").exists()

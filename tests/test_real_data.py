@@ -15,7 +15,7 @@ def _need(rel:str) -> Path:
 
 @pytest.mark.real_data
 def test_tvsum_annotations():
-    from csum_nb.data import load_tvsum_annotations
+    from csum_nb.datasets import load_tvsum_annotations
     ann = load_tvsum_annotations(_need("tvsum/ydata-tvsum50-anno.tsv.gz"))
     assert len(ann) == 50
     assert all(a.scores.shape[0] == 20 for a in ann.values())
@@ -24,13 +24,13 @@ def test_tvsum_annotations():
 
 @pytest.mark.real_data
 def test_youtube_highlights_labels():
-    from csum_nb.data import load_youtube_highlights
+    from csum_nb.datasets import load_youtube_highlights
     hl = load_youtube_highlights(_need("youtube_highlights/youtube_highlights_labels.tar.gz"))
     assert len(hl) == 6 and sum(len(v) for v in hl.values()) == 550
 
 @pytest.mark.real_data
 def test_msva_splits_are_true_five_fold():
-    from csum_nb.data import load_splits, split_coverage
+    from csum_nb.splits import load_splits, split_coverage
     sp = load_splits(_need("splits/MSVA/tvsum_random_non_overlap_splits.json"))
     cov = split_coverage(sp, [f"video_{i}" for i in range(1, 51)])
     assert cov["protocol"] == "true k-fold"
