@@ -257,9 +257,11 @@ def _add_eval_command(sub):
 
 # %% ../nbs/90_cli.ipynb #63c28f42
 def _add_video_commands(sub):
-    "`csum features` and `csum summarize`."
-    from csum_nb.summarize import add_features_arguments, features_command, add_summarize_arguments, summarize_command
+    "`csum features`, `csum fit` and `csum summarize`."
+    from csum_nb.summarize import (add_features_arguments, features_command, add_fit_arguments, fit_command,
+                                   add_summarize_arguments, summarize_command)
     add_features_arguments(sub.add_parser("features", help="features and KTS shots of raw videos, as an unlabelled eccv16 .h5 dataset")).set_defaults(func=features_command)
+    add_fit_arguments(sub.add_parser("fit", help="train a CSUM scorer without labels on an .h5 dataset (e.g. from csum features)")).set_defaults(func=fit_command)
     add_summarize_arguments(sub.add_parser("summarize", help="summary.mp4, keyframes.png, scores.png and summary.json of one video")).set_defaults(func=summarize_command)
 
 # %% ../nbs/90_cli.ipynb #61fc5c08

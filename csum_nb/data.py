@@ -235,6 +235,7 @@ def _write_group(g:h5py.Group, v:Video):
 # %% ../nbs/02_data.ipynb #628421f7
 def write_h5(path:str|Path, # the .h5 file to create or replace
              videos:Mapping[str, Video]|Iterable[Video], # the videos, keyed by group name
+             attrs:Mapping[str, str|int|float]|None=None, # file attributes: how the features were made (encoder, rate)
             ) -> Path:
     "Validate `videos` and write them atomically and deterministically in the eccv16 HDF5 schema."
     path = Path(path)
@@ -242,6 +243,7 @@ def write_h5(path:str|Path, # the .h5 file to create or replace
     for k, v in vids.items(): validate_video(v, path.name)
     with atomic_write(path) as tmp:
         with h5py.File(tmp, "w", track_order=True) as f:
+            f.attrs.update(dict(attrs or {}))
             for k, v in vids.items(): _write_group(f.create_group(k, track_order=False), v)
     return path
 
@@ -340,6 +342,12 @@ def file(self:H5Videos) -> h5py.File:
     "The open h5py handle, opened on first use and re-opened in a new process (DataLoader workers)."
     if self._f is None or self._pid != os.getpid(): self._f, self._pid = h5py.File(self.path, "r"), os.getpid()
     return self._f
+
+# %% ../nbs/02_data.ipynb #7bccd690
+@patch(as_prop=True)
+def attrs(self:H5Videos) -> dict:
+    "The file's attributes (e.g. `encoder` and `rate` of a dataset made by `csum features`); empty for the public files."
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in self.file.attrs.items()}
 
 # %% ../nbs/02_data.ipynb #b4f3fb2c
 @patch

@@ -10,10 +10,11 @@ import numpy as np
 from . import CsumError
 
 # %% auto #0
-__all__ = ['VIDEO_SUFFIXES', 'OUTPUTS', 'DEFAULT_ENCODER', 'SummaryError', 'segment', 'feature_cache_path', 'video_record',
-           'find_videos', 'extract_features', 'representativeness_scores', 'score_clips', 'select_shots', 'plot_scores',
+__all__ = ['VIDEO_SUFFIXES', 'FIT_BACKBONE', 'OUTPUTS', 'DEFAULT_ENCODER', 'SummaryError', 'segment', 'feature_cache_path',
+           'video_record', 'find_videos', 'extract_features', 'representativeness_scores', 'check_scorer_dim',
+           'score_clips', 'fit_config', 'fit_on_dataset', 'load_scorer', 'fit_on_folder', 'select_shots', 'plot_scores',
            'plot_keyframes', 'summarize_video', 'add_features_arguments', 'features_command', 'add_summarize_arguments',
-           'summarize_command']
+           'summarize_command', 'add_fit_arguments', 'fit_command']
 
 # %% ../nbs/42_summarize.ipynb #f2d69529
 class SummaryError(CsumError, ValueError):
@@ -112,7 +113,7 @@ def extract_features(paths, # video files and/or folders of videos
     mb = None
     if show: from fastprogress.fastprogress import master_bar; mb = master_bar(videos)
     recs = [video_record(p, enc, f"video_{i}", rate, batch_size, cache, show, mb)[0] for i, p in enumerate(mb if mb is not None else videos, 1)]
-    return write_h5(out_h5, recs)
+    return write_h5(out_h5, recs, attrs=dict(encoder=enc.name, encoder_dim=enc.dim, rate=rate))  # a model fitted on it knows its encoder
 
 # %% ../nbs/42_summarize.ipynb #d4c391ab
 def representativeness_scores(features:np.ndarray, # (n_steps, D) clip features of one video
@@ -127,23 +128,27 @@ def _scorer_dim(m) -> int|None:
     d = getattr(m, "in_dim", None)
     return int(d) if isinstance(d, (int, np.integer)) else None
 
+def check_scorer_dim(scorer, dim:int, encoder_name:str="?"):
+    "A `SummaryError` when `scorer` says it takes another feature size than `dim`, the size of the `encoder_name` encoder."
+    d = _scorer_dim(scorer)
+    if d is not None and d != dim:
+        raise SummaryError(f"the scorer was trained on {d}-d features but the {encoder_name} encoder gives {dim}-d features: "
+                           "summarize with the encoder the scorer was trained with")
+
 def score_clips(features:np.ndarray, # (n_steps, D) clip features
-                scores_from=None, # None: representativeness; a ScorePredictor module; or a function features -> scores
+                scores_from=None, # None: representativeness; a ScorePredictor module; a function features -> scores; or a model file
                 encoder_name:str="?", # for the message about a feature-size mismatch
                ) -> tuple[np.ndarray, str]:
     "(n_steps,) non-negative clip scores and a description of where they came from."
     if scores_from is None: return representativeness_scores(features), "representativeness: (1 + cos(x_t, video mean)) / 2 (label-free fallback)"
-    if isinstance(scores_from, (str, Path)):
-        raise SummaryError(f"{scores_from}: scores from a checkpoint file need the training clip's loader; pass a trained ScorePredictor or a function")
-    d = _scorer_dim(scores_from)
-    if d is not None and d != features.shape[1]:
-        raise SummaryError(f"the scorer was trained on {d}-d features but the {encoder_name} encoder gives {features.shape[1]}-d features: "
-                           "summarize with the encoder the scorer was trained with")
+    how = None
+    if isinstance(scores_from, (str, Path)): scores_from, how = load_scorer(scores_from, encoder_name)
+    check_scorer_dim(scores_from, features.shape[1], encoder_name)
     s = _run_scorer(scores_from, features)
     if s.shape != (len(features),) or not np.isfinite(s).all() or (s < 0).any():
         raise SummaryError(f"the scorer returned {s.shape} scores{'' if s.shape != (len(features),) else ' with NaN, inf or negative values'}: "
                            f"it must give {len(features)} finite scores >= 0 (probabilities, e.g. a sigmoid of logits)")
-    return s, f"{type(scores_from).__name__}"
+    return s, how or f"{type(scores_from).__name__}"
 
 # %% ../nbs/42_summarize.ipynb #9f0b1b55
 def _run_scorer(scorer, features:np.ndarray) -> np.ndarray:
@@ -155,6 +160,68 @@ def _run_scorer(scorer, features:np.ndarray) -> np.ndarray:
         with torch.inference_mode(): was = scorer.training; scorer.eval(); s = scorer(x); scorer.train(was)
         return s[0].float().cpu().numpy().astype(np.float64)
     return np.asarray(scorer(features), dtype=np.float64).reshape(-1)
+
+# %% ../nbs/42_summarize.ipynb #a3586183
+FIT_BACKBONE = "transformer"  # the scorer `csum fit` trains by default (see the prose above)
+
+def fit_config(**fields):
+    "The `TrainConfig` of fitting on your own videos: csum regime, Transformer scorer, then `fields` (any TrainConfig field)."
+    from csum_nb.train import TrainConfig
+    return TrainConfig(**(dict(backbone=FIT_BACKBONE, regime="csum") | fields))
+
+# %% ../nbs/42_summarize.ipynb #f446b22c
+def fit_on_dataset(dataset:str|Path, # an eccv16 .h5 file, e.g. from `extract_features` (labels, if any, are not read)
+                   model_path:str|Path, # the model file to write (.pt); its run folder is `model_path` + ".run"
+                   config=None, # a `TrainConfig` in the csum regime (default: `fit_config()`)
+                   resume:bool=False, # continue the interrupted run in the run folder
+                   show:bool|None=None, # progress (None: unless under tests)
+                  ) -> Path:
+    "CSUM training on every video of `dataset`; writes `model_path` (weights, config, and the encoder of the features)."
+    from csum_nb.data import load_h5
+    from csum_nb.train import fit, load_checkpoint, save_checkpoint, MODEL_FILE
+    model_path, cfg = Path(model_path), config or fit_config()
+    if model_path.suffix != ".pt": raise SummaryError(f"{model_path}: the model is a PyTorch file; name it .pt (e.g. {model_path.with_suffix('.pt').name})")
+    if cfg.regime != "csum": raise SummaryError(f"regime {cfg.regime!r}: training on your own videos uses the csum regime, which reads no label")
+    ds = load_h5(dataset)
+    if len(ds) < 2: raise SummaryError(f"{ds.path.name}: 1 video; the contrastive loss needs at least 2 (each video is contrasted with the others)")
+    _check_writable(model_path.parent)
+    run = model_path.with_name(model_path.name + ".run")
+    fit(cfg, ds, list(ds), run, resume=resume, show=show)
+    info = dict(encoder=ds.attrs.get("encoder"), dataset=str(ds.path.resolve()), n_videos=len(ds))
+    save_checkpoint(model_path, load_checkpoint(run/MODEL_FILE) | info)
+    return model_path
+
+# %% ../nbs/42_summarize.ipynb #2387040b
+def load_scorer(path:str|Path, # a model file from `fit_on_dataset` / `csum fit`, or model.pt of a `csum train` run
+                encoder_name:str|None=None, # the encoder of the features to score (None: not checked)
+                device="cpu") -> tuple:
+    "`(g, description)`: the trained score predictor of a model file, in eval mode."
+    from csum_nb.train import load_checkpoint, load_model
+    enc = load_checkpoint(path).get("encoder")
+    if enc is not None and encoder_name is not None and enc != encoder_name:
+        raise SummaryError(f"{path}: trained on features of the {enc} encoder, but these come from {encoder_name}; summarize with --encoder {enc}")
+    model, cfg = load_model(path, device)
+    return model.scorer, f"model {Path(path).name}: {cfg.backbone}, {cfg.regime} regime" + (f", {enc} features" if enc else "")
+
+# %% ../nbs/42_summarize.ipynb #8119bce3
+def fit_on_folder(folder:str|Path, # videos to train on (a folder, or a list of files and folders)
+                  encoder="efficientnet-lite0", # a `FrameEncoder` or a registry name
+                  device="auto", # where the encoder and the training run
+                  config=None, # a `TrainConfig` in the csum regime (default: `fit_config()`)
+                  batch_size:int=32, # frames per forward pass of the encoder
+                  show:bool|None=None, # progress (None: unless under tests)
+                 ) -> Path:
+    "A model fitted (csum regime, no labels) on the videos of `folder`, kept in the cache; returns its file."
+    from csum_nb.core import cache_dir
+    from csum_nb.encoders import make_encoder
+    videos = find_videos(folder)
+    enc = make_encoder(encoder, device) if isinstance(encoder, str) else encoder
+    cfg = config or fit_config(device=device)
+    ident = "|".join([*(f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in videos), enc.name, str(enc.dim), cfg.to_json()])
+    d = cache_dir("fit", hashlib.blake2b(ident.encode(), digest_size=12).hexdigest())
+    if (d/"model.pt").is_file(): return d/"model.pt"
+    ds = extract_features(videos, d/"dataset.h5", enc, device, batch_size=batch_size, show=show)
+    return fit_on_dataset(ds, d/"model.pt", cfg, resume=True, show=show)
 
 # %% ../nbs/42_summarize.ipynb #205aa404
 def select_shots(scores:np.ndarray, # (n_steps,) clip scores >= 0
@@ -226,7 +293,7 @@ def _key_frames(scores, v, segments) -> list[int]:
 # %% ../nbs/42_summarize.ipynb #a4c625c4
 def summarize_video(video:str|Path, # the video file
                     out_dir:str|Path, # folder for summary.mp4, keyframes.png, scores.png, summary.json (created)
-                    scores_from=None, # None: label-free representativeness; a trained ScorePredictor or a function (`score_clips`)
+                    scores_from=None, # None: label-free representativeness; a trained ScorePredictor, a function or a model file (`score_clips`)
                     proportion:float=0.15, # summary budget as a fraction of the video's frames
                     encoder="efficientnet-lite0", # a `FrameEncoder` or a registry name
                     device="auto", # where the encoder runs
@@ -242,13 +309,18 @@ def summarize_video(video:str|Path, # the video file
     info = probe(video)                                                 # a bad file fails here, before anything else
     _check_writable(out_dir)
     enc = make_encoder(encoder, device) if isinstance(encoder, str) else encoder
+    checkpoint, how_file = None, None
+    if isinstance(scores_from, (str, Path)):                           # a model file is read (and refused) before decoding
+        checkpoint = str(scores_from); scores_from, how_file = load_scorer(scores_from, enc.name)
+    check_scorer_dim(scores_from, enc.dim, enc.name)
     t0 = time.perf_counter(); v, cached = video_record(video, enc, cache=cache, show=show); t["features_and_shots_s"] = time.perf_counter() - t0
     t0 = time.perf_counter(); scores, how = score_clips(v.features, scores_from, enc.name); t["scores_s"] = time.perf_counter() - t0
+    how = how_file or how
     t0 = time.perf_counter(); sel, segments, values, note = select_shots(scores, v, proportion); t["select_s"] = time.perf_counter() - t0
-    return _write_outputs(video, out_dir, info, enc, v, cached, scores, how, sel, segments, values, note, proportion, t)
+    return _write_outputs(video, out_dir, info, enc, v, cached, scores, how, sel, segments, values, note, proportion, t, checkpoint)
 
 # %% ../nbs/42_summarize.ipynb #dede7413
-def _write_outputs(video, out_dir, info, enc, v, cached, scores, how, sel, segments, values, note, proportion, t) -> dict:
+def _write_outputs(video, out_dir, info, enc, v, cached, scores, how, sel, segments, values, note, proportion, t, checkpoint=None) -> dict:
     "Write the four outputs into a temporary folder inside `out_dir`, then move them into place (the JSON last)."
     from csum_nb.video import write_summary_video
     fps = info.fps or 25.
@@ -263,7 +335,7 @@ def _write_outputs(video, out_dir, info, enc, v, cached, scores, how, sel, segme
         t["figures_s"] = time.perf_counter() - t0
         summary = dict(video=str(video), n_frames=int(v.n_frames), fps=fps, duration_s=v.n_frames / fps, n_steps=int(v.n_steps),
                        encoder=dict(name=enc.name, dim=enc.dim, preprocessing=enc.preprocessing), features_cached=cached,
-                       scores_from=how, proportion=proportion, budget_frames=int(proportion * v.n_frames), note=note,
+                       scores_from=how, checkpoint=checkpoint, proportion=proportion, budget_frames=int(proportion * v.n_frames), note=note,
                        shots=_shots_table(v, values, segments, sel, fps), picks=v.picks.tolist(), scores=[float(s) for s in scores],
                        keyframes=[dict(frame=k, time_s=res["grabbed"][k][0]) for k in keys],
                        summary=dict(n_frames=res["n_frames"], seconds=res["seconds"], audio_seconds=res["audio_seconds"], video_codec=res["video_codec"]),
@@ -303,18 +375,59 @@ def features_command(args:argparse.Namespace) -> int:
 
 # %% ../nbs/42_summarize.ipynb #7f10636d
 def add_summarize_arguments(p:argparse.ArgumentParser) -> argparse.ArgumentParser:
-    "Arguments of `csum summarize VIDEO -o OUTDIR`."
+    "Arguments of `csum summarize VIDEO -o OUTDIR [--checkpoint MODEL.pt | --fit-on DIR]`."
     p.add_argument("video", metavar="VIDEO", help="the video file to summarize")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for summary.mp4, keyframes.png, scores.png, summary.json")
     p.add_argument("--proportion", type=float, default=0.15, help="summary length as a fraction of the video (default 0.15)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--checkpoint", metavar="MODEL.pt", help="score clips with a model from `csum fit` (or model.pt of a `csum train` run); "
+                     "default: the label-free representativeness fallback")
+    how.add_argument("--fit-on", metavar="DIR", help="first fit a model (csum regime, no labels) on the videos in DIR, kept in the cache and "
+                     "copied to OUTDIR/model.pt")
     _add_common(p)
     return p
 
 def summarize_command(args:argparse.Namespace) -> int:
-    "Run `csum summarize`: write the summary of one video; 0 on success."
-    s = summarize_video(args.video, args.output, None, args.proportion, args.encoder, args.device, args.batch_size, not args.no_cache,
+    "Run `csum summarize`: write the summary of one video (fitting a model first with --fit-on); 0 on success."
+    from csum_nb.video import probe
+    model = args.checkpoint
+    if args.fit_on:
+        probe(args.video); _check_writable(Path(args.output))          # refuse a bad video or folder before minutes of fitting
+        model = fit_on_folder(args.fit_on, args.encoder, args.device, batch_size=args.batch_size, show=False if args.quiet else None)
+    s = summarize_video(args.video, args.output, model, args.proportion, args.encoder, args.device, args.batch_size, not args.no_cache,
                         False if args.quiet else None)
+    if args.fit_on: shutil.copyfile(model, Path(args.output)/".model.pt.part"); os.replace(Path(args.output)/".model.pt.part", Path(args.output)/"model.pt")
     kept = sum(x["selected"] for x in s["shots"])
     print(f"{args.output}: summary.mp4 ({s['summary']['seconds']:.1f} s of {s['duration_s']:.1f} s, {kept} of {len(s['shots'])} shots), "
-          f"keyframes.png, scores.png, summary.json (scores: {s['scores_from'].split(':')[0]})")
+          f"keyframes.png, scores.png, summary.json{', model.pt' if args.fit_on else ''} (scores: {s['scores_from'].split(':')[0]})")
+    return 0
+
+# %% ../nbs/42_summarize.ipynb #7625e629
+_FIT_FLAGS = dict(backbone=str, epochs=int, batch_size=int, lr=float, k_fraction=float, selector=str, seed=int, val_fraction=float,
+                  patience=int)   # TrainConfig fields `csum fit` sets from flags (others through --config)
+
+def add_fit_arguments(p:argparse.ArgumentParser) -> argparse.ArgumentParser:
+    "Arguments of `csum fit DATASET.h5 -o MODEL.pt`."
+    p.add_argument("dataset", metavar="DATASET.h5", help="eccv16-schema features, e.g. from `csum features` (labels, if any, are not read)")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL.pt", help="the model file to write; its run (checkpoints, history) goes to MODEL.pt.run/")
+    p.add_argument("--config", metavar="JSON", help="a JSON file of TrainConfig fields (the flags below override it)")
+    for name, t in _FIT_FLAGS.items():
+        p.add_argument("--" + name.replace("_", "-"), type=t, default=None, help=f"TrainConfig.{name}" + (f" (default {FIT_BACKBONE})" if name == "backbone" else ""))
+    p.add_argument("--device", default="auto", help="where training runs: auto (CUDA when available), cpu, cuda, ...")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted fit from MODEL.pt.run/")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    return p
+
+def fit_command(args:argparse.Namespace) -> int:
+    "Run `csum fit`: CSUM training on every video of the dataset; 0 on success."
+    from csum_nb.train import TrainConfig
+    d = {}
+    if args.config:
+        path = Path(args.config)
+        if not path.is_file(): raise SummaryError(f"{path}: no such config file")
+        d = json.loads(TrainConfig.from_json(path.read_text(), str(path)).to_json())
+    d |= {k: getattr(args, k) for k in _FIT_FLAGS if getattr(args, k) is not None} | dict(device=args.device)
+    out = fit_on_dataset(args.dataset, args.output, fit_config(**d), args.resume, show=False if args.quiet else None)
+    print(f"{out}: {d.get('backbone', FIT_BACKBONE)} scorer fitted without labels (run in {out.name}.run/); "
+          f"use it with: csum summarize VIDEO -o OUTDIR --checkpoint {out}")
     return 0

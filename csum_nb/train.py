@@ -437,9 +437,11 @@ TIME_COLUMNS = ("train_seconds", "eval_seconds")  # the only columns a resumed r
 # %% ../nbs/21_train.ipynb #508c8599
 def eval_epoch(model:SummaryModel, table:VideoTable, videos:Mapping, cfg:TrainConfig, protocol:str,
                negatives:Callable=gather_negatives) -> dict:
-    "The logged evaluation of `table`'s videos: loss, diagnostics, and F1 / τ / ρ of the rescaled scores (labels read for the log only)."
+    "The logged evaluation of `table`'s videos: loss, diagnostics, and F1 / τ / ρ of the rescaled scores (labels read for the log only; NaN for unlabelled videos)."
     t0 = time.perf_counter()
     stats, scores = eval_pass(model, table, cfg, negatives)
+    if not all(videos[k].labelled for k in table.keys):               # videos of `csum features`: nothing to score against
+        return stats | dict(f1=math.nan, tau=math.nan, rho=math.nan, eval_seconds=time.perf_counter() - t0)
     res = evaluate({k: rescale_scores(s) for k, s in scores.items()}, videos, split=table.keys, protocol=protocol, baselines=False)
     m = res["summary"]
     return stats | dict(f1=m["f1"], tau=m["tau"], rho=m["rho"], eval_seconds=time.perf_counter() - t0)
@@ -567,7 +569,8 @@ def plot_history(history:list[dict], # rows of a run's history
         for c, lab in cols:
             y = col(c); ok = np.isfinite(y)
             if ok.any(): ax.plot(ep[ok], y[ok], marker=".", label=lab)
-        ax.set(xlabel="epoch", ylabel=ylabel); ax.legend(fontsize=8)
+        ax.set(xlabel="epoch", ylabel=ylabel)
+        if ax.lines: ax.legend(fontsize=8)              # an unlabelled run has no F1 or τ to plot
     fig.suptitle(title); fig.tight_layout()
     return fig
 

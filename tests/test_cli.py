@@ -221,3 +221,22 @@ def test_summarize_refuses_a_file_that_is_not_a_video(tmp_path):
     r = csum("summarize", tmp_path/"notes.mp4", "-o", tmp_path/"out", "--encoder", "random", check=False)
     assert r.returncode == 2 and r.stderr.startswith("csum: error:") and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert not (tmp_path/"out").exists()
+
+def test_fit_then_summarize_with_the_model(scenes_video, tmp_path):
+    "csum features -> csum fit -> csum summarize --checkpoint, as a practitioner chains them, and the usual mistakes."
+    from csum_nb.video import make_test_video
+    make_test_video(tmp_path/"second.mp4", scenes=3, seconds=3.0)
+    csum("features", scenes_video, tmp_path/"second.mp4", "-o", tmp_path/"mine.h5", "--encoder", "random", "--quiet")
+    r = csum("fit", tmp_path/"mine.h5", "-o", tmp_path/"model.pt", "--epochs", "2", "--quiet")
+    assert (tmp_path/"model.pt").is_file() and "--checkpoint" in r.stdout
+    csum("summarize", scenes_video, "-o", tmp_path/"out", "--encoder", "random", "--quiet", "--checkpoint", tmp_path/"model.pt")
+    s = json.loads((tmp_path/"out"/"summary.json").read_text())
+    assert s["checkpoint"] == str(tmp_path/"model.pt") and s["scores_from"].startswith("model model.pt: transformer, csum regime")
+    for args, msg in [(("fit", tmp_path/"mine.h5", "-o", tmp_path/"model.pt", "--epochs", "2"), "holds a run already"),
+                      (("fit", tmp_path/"mine.h5", "-o", tmp_path/"m2.pt", "--backbone", "resnet"), "resnet"),
+                      (("fit", tmp_path/"nope.h5", "-o", tmp_path/"m3.pt"), "nope.h5"),
+                      (("summarize", scenes_video, "-o", tmp_path/"o2", "--checkpoint", tmp_path/"missing.pt", "--encoder", "random"), "missing.pt: no such checkpoint"),
+                      (("summarize", scenes_video, "-o", tmp_path/"o3", "--checkpoint", tmp_path/"model.pt"), "summarize with --encoder random")]:
+        r = csum(*args, check=False)
+        assert r.returncode == 2 and r.stderr.startswith("csum: error:") and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+    assert not (tmp_path/"m2.pt").exists() and not (tmp_path/"m2.pt.run").exists() and not (tmp_path/"m3.pt.run").exists()
