@@ -50,7 +50,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'csum_nb.backbones._check_size': ('backbones.html#_check_size', 'csum_nb/backbones.py'),
                                    'csum_nb.backbones._logdet_pd': ('backbones.html#_logdet_pd', 'csum_nb/backbones.py'),
                                    'csum_nb.backbones._reverse_index': ('backbones.html#_reverse_index', 'csum_nb/backbones.py'),
-                                   'csum_nb.backbones._run_packed': ('backbones.html#_run_packed', 'csum_nb/backbones.py'),
+                                   'csum_nb.backbones._run_lstm': ('backbones.html#_run_lstm', 'csum_nb/backbones.py'),
                                    'csum_nb.backbones._sigmoid_mlp': ('backbones.html#_sigmoid_mlp', 'csum_nb/backbones.py'),
                                    'csum_nb.backbones._vasnet_init': ('backbones.html#_vasnet_init', 'csum_nb/backbones.py'),
                                    'csum_nb.backbones._zhang_init': ('backbones.html#_zhang_init', 'csum_nb/backbones.py'),

@@ -174,16 +174,18 @@ def _reverse_index(n:Tensor, # (B,) valid lengths
     return torch.where(t < n[:, None], n[:, None] - 1 - t, t)
 
 # %% ../nbs/20_backbones.ipynb #26204479
-def _run_packed(lstm:nn.LSTM, # batch_first LSTM
-                x:Tensor, # (B,T,D) inputs
-                lengths:Tensor, # (B,) valid lengths, on the CPU
-                state:tuple[Tensor, Tensor], # initial (h0, c0), each (layers*directions, B, H)
-               ) -> Tensor:
+def _run_lstm(lstm:nn.LSTM, # batch_first LSTM
+              x:Tensor, # (B,T,D) inputs, each sequence's padding after its clips
+              lengths:Tensor, # (B,) valid lengths, on the CPU
+              state:tuple[Tensor, Tensor], # initial (h0, c0), each (layers*directions, B, H)
+             ) -> Tensor:
     "Run `lstm` over each sequence's first `lengths` clips only; `(B,T,H*directions)`, 0 at padded clips."
     with torch.autocast(x.device.type, enabled=False):
-        dt = lstm.weight_ih_l0.dtype
-        packed = pack_padded_sequence(x.to(dt), lengths, batch_first=True, enforce_sorted=False)
-        out, _ = lstm(packed, tuple(s.to(dt) for s in state))
+        dt = lstm.weight_ih_l0.dtype; state = tuple(s.to(dt) for s in state)
+        if not lstm.bidirectional:   # a forward recurrence never reads the padding that follows a sequence
+            valid = torch.arange(x.shape[1])[None] < lengths[:, None]
+            return lstm(x.to(dt), state)[0] * valid[..., None].to(device=x.device, dtype=dt)
+        out, _ = lstm(pack_padded_sequence(x.to(dt), lengths, batch_first=True, enforce_sorted=False), state)
     return pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0]
 
 # %% ../nbs/20_backbones.ipynb #0b937a2b
@@ -214,10 +216,10 @@ def trunk(self:VSLSTM, x:Tensor, mask:Tensor) -> Tensor:
     rev = _reverse_index(n, T)
     if self.tied:  # forward and time-reversed videos as one batch of 2B through the one LSTM
         xr = x.gather(1, rev[..., None].expand_as(x))
-        out = _run_packed(self.lstm, torch.cat([x, xr]), n.repeat(2).cpu(), (h0.repeat(2, 1)[None], c0.repeat(2, 1)[None]))
+        out = _run_lstm(self.lstm, torch.cat([x, xr]), n.repeat(2).cpu(), (h0.repeat(2, 1)[None], c0.repeat(2, 1)[None]))
         fwd, bwd = out[:B], out[B:].gather(1, rev[..., None].expand(-1, -1, self.hidden))
     else:
-        out = _run_packed(self.lstm, x, n.cpu(), (torch.stack([h0, h0]), torch.stack([c0, c0])))
+        out = _run_lstm(self.lstm, x, n.cpu(), (torch.stack([h0, h0]), torch.stack([c0, c0])))
         fwd, bwd = out.split(self.hidden, -1)
     return torch.cat([x, fwd.to(x.dtype), bwd.to(x.dtype)], -1)
 
