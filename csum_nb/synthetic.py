@@ -469,6 +469,12 @@ class HighlightsConfig(WorldConfig):
     turkers:int = 5                # crowd workers voting on the hand-checked videos (mturk_label.json)
     turker_seconds:tuple = (4.0, 12.0) # length of the one segment each worker marks
     turker_noise_sd:float = 0.25   # a worker's perception noise on importance
+    # the audio-like second stream (see "A second stream: loudness")
+    audio_dim:int = 16             # bands of the loudness spectrum per clip
+    audio_gain:float = 1.0         # how far loudness rises from the least to the most important content
+    audio_rho:float = 0.8          # AR(1) coefficient of the loudness noise, per clip
+    audio_noise_sd:float = 0.3     # stationary sd of the loudness noise (the room, the wind, the crowd)
+    audio_band_sd:float = 0.2      # independent noise per band and clip
 
 # %% ../nbs/07_synthetic.ipynb #4b2d3ab7
 def _clips(n_frames:int, cfg:HighlightsConfig) -> np.ndarray:
@@ -500,9 +506,19 @@ def _turker_votes(rng:np.random.Generator, cfg:HighlightsConfig, importance:np.n
         votes += np.clip(np.minimum(clips[:, 1], e) - np.maximum(clips[:, 0], s), 0, None) / np.maximum(clips[:, 1] - clips[:, 0], 1)
     return votes
 
+# %% ../nbs/07_synthetic.ipynb #d68f4590
+_AUDIO_STREAM = 1  # appended to a video's random stream: the audio has a generator of its own
+
+def _audio_stream(rng:np.random.Generator, cfg:HighlightsConfig, importance:np.ndarray) -> np.ndarray:
+    "(n_steps, audio_dim) float32 loudness spectrum: loudness = gain * importance + slow noise, spread over bands with noise."
+    loud = cfg.audio_gain * importance + _ar1(rng, importance.shape, cfg.audio_rho, cfg.audio_noise_sd)
+    profile = 1 / np.sqrt(1 + np.arange(cfg.audio_dim)); profile /= np.linalg.norm(profile)
+    a = loud[:, None] * profile + cfg.audio_band_sd * rng.standard_normal((len(importance), cfg.audio_dim))
+    return (np.round(a / cfg.feat_quantum) * cfg.feat_quantum).astype(np.float32)
+
 # %% ../nbs/07_synthetic.ipynb #217309e8
 def _highlight_video(seed, d, i, domain, protos, world, cfg):
-    "Video i of domain d: (Video, SynthTruth with clips, labels, split, tight, relevant)."
+    "Video i of domain d: (Video, SynthTruth with clips, labels, split, tight, relevant, audio)."
     rng = _rng(seed, _DATASET_IDS["highlights"], d + 1, i)
     vid, n_frames = _youtube_id(rng), _n_frames(rng, cfg, cfg.minutes)
     split = "Test" if rng.random() < cfg.test_frac else "Trai"
@@ -517,8 +533,9 @@ def _highlight_video(seed, d, i, domain, protos, world, cfg):
     for (s, e), l in zip(clips, lab):
         if l == 1: hl[s:e + 1] = 1
     g = hl[picks]
+    audio = _audio_stream(_rng(seed, _DATASET_IDS["highlights"], d + 1, i, _AUDIO_STREAM), cfg, c["importance"])
     v = Video(vid, _features(c["z"], world, cfg), picks, n_frames, cps, cps[:, 1] - cps[:, 0] + 1, hl[None], g, g.copy(), f"{domain}/{vid}")
-    return v, SynthTruth(c["importance"], c["kind"], domain, dict(clips=clips, labels=lab, split=split, tight=tight, relevant=bool(relevant), mturk=mturk))
+    return v, SynthTruth(c["importance"], c["kind"], domain, dict(clips=clips, labels=lab, split=split, tight=tight, relevant=bool(relevant), mturk=mturk, audio=audio))
 
 # %% ../nbs/07_synthetic.ipynb #8bea3021
 def make_highlights(seed:int=0, # the one seed
@@ -581,14 +598,21 @@ def _add_truth(path:Path, truth:dict) -> Path:
         for k, t in truth.items(): f[k].create_dataset("latent_importance", data=t.importance.astype(np.float32))
     return path
 
+def _add_audio(path:Path, truth:dict) -> Path:
+    "Store each highlight video's loudness spectrum as `audio` (n_steps, audio_dim) float32 in its group of `path`."
+    with h5py.File(path, "r+") as f:
+        for k, t in truth.items(): f[k].create_dataset("audio", data=t.extra["audio"])
+    return path
+
 # %% ../nbs/07_synthetic.ipynb #65a43524
 def _fill_highlights_dir(tmp:Path, vids:dict, truth:dict, cfg:HighlightsConfig, seed:int):
     "Write labels, `features.h5` and `README.md` of a highlight dataset into the empty folder `tmp`."
     _write_highlight_labels(tmp, vids, truth, cfg, seed)
-    _add_truth(write_h5(tmp/"features.h5", vids), truth)
+    _add_audio(_add_truth(write_h5(tmp/"features.h5", vids), truth), truth)
     umask = os.umask(0); os.umask(umask); os.chmod(tmp, 0o777 & ~umask)   # mkdtemp makes it private (0700)
     (tmp/"README.md").write_text(f"Synthetic YouTube-Highlights-like labels and features (csum_nb.synthetic, seed {seed}).\n"
-                                 "Layout as the YouTube Highlights label release; features.h5 in the eccv16 schema, keyed by video id.\n")
+                                 "Layout as the YouTube Highlights label release; features.h5 in the eccv16 schema, keyed by video id,\n"
+                                 "with an audio-like loudness stream per video (dataset `audio`, n_steps x audio_dim).\n")
 
 # %% ../nbs/07_synthetic.ipynb #c3e0e74b
 def write_synthetic(kind:str, # "tvsum", "summe" or "highlights"
@@ -625,7 +649,7 @@ def tree_sha256(path:str|Path) -> str:
     return h.hexdigest()
 
 # %% ../nbs/07_synthetic.ipynb #ab684de3
-GENERATOR_VERSION = 2   # 1: first release; 2: content on one sphere, feature size independent of content
+GENERATOR_VERSION = 3   # 1: first release; 2: content on one sphere, feature size independent of content; 3: highlights gain an audio stream
 
 def default_dataset(kind:str="tvsum", # "tvsum", "summe" or "highlights"
                     seed:int=0, # the one seed

@@ -469,8 +469,15 @@ class FitResult:
     val_keys:list      # videos held out for validation (may be empty)
     stopped:str        # why training ended
 
+# %% ../nbs/21_train.ipynb #7d9edcb8
+def _load_init(scorer:nn.Module, init:Mapping, cfg:TrainConfig):
+    "Load starting weights of g (a state dict of `scorer`, e.g. after contrastive pre-training); a mismatch is a `ConfigError`."
+    try: scorer.load_state_dict(dict(init))
+    except (RuntimeError, TypeError, ValueError) as e:
+        raise ConfigError(f"init: the starting weights do not fit the {cfg.backbone} built from this config ({str(e).splitlines()[0]})") from None
+
 # %% ../nbs/21_train.ipynb #1b40645b
-def _prepare(cfg:TrainConfig, data, train_keys:Sequence[str]) -> dict:
+def _prepare(cfg:TrainConfig, data, train_keys:Sequence[str], init:Mapping|None=None) -> dict:
     "Videos, keys, tables and the model of a run, all checked; nothing is written."
     device = get_device(cfg.device)
     videos, source, _ = open_dataset(data)
@@ -484,6 +491,7 @@ def _prepare(cfg:TrainConfig, data, train_keys:Sequence[str]) -> dict:
     except (ValueError, TypeError) as e:
         if isinstance(e, CsumError): raise
         raise ConfigError(f"config: backbone_kwargs: {cfg.backbone} refuses them: {e}") from None
+    if init is not None: _load_init(model.scorer, init, cfg)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     return dict(device=device, source=source, vids=vids, fit_keys=fit_keys, val_keys=val_keys, table=table,
                 eval_table=eval_table, model=model, opt=opt, protocol=cfg.protocol or infer_protocol(vids)[0])
@@ -613,10 +621,11 @@ def fit(cfg:TrainConfig, # the run's configuration
         negatives:Callable=gather_negatives, # where Eq. 1 gets its batch (the multi-process hook)
         callback:Callable|None=None, # callback(event, epoch, step) after each step ("step") and epoch ("epoch"); True at an epoch stops
         show:bool|None=None, # progress bar (None = unless under tests); True also prints a line per epoch
+        init:Mapping|None=None, # starting weights of g (`model.scorer.state_dict()` of an earlier run); None = fresh
        ) -> FitResult:
     "Train g (and h) in the configured regime on `train_keys`, checkpointing as configured; return the selected model."
     cfg.validate(); out = None if out is None else Path(out)
-    run = _prepare(cfg, data, train_keys)
+    run = _prepare(cfg, data, train_keys, init)
     st, autocast = _start(out, cfg, run, resume), autocast_for(cfg, run["device"])
     if st.stopped not in FINAL: st.stopped = ""
     for _ in progress(range(st.epoch, st.epoch if st.stopped else cfg.epochs), show=show):

@@ -29,6 +29,20 @@ def test_youtube_highlights_labels():
     assert len(hl) == 6 and sum(len(v) for v in hl.values()) == 550
 
 @pytest.mark.real_data
+def test_youtube_highlights_baselines_sit_at_chance():
+    "The real test videos, scored by uniform and by seeded random scores: the same chance AP by UMT's rule; the labels themselves get 1."
+    import numpy as np
+    from csum_nb.datasets import load_youtube_highlights
+    from csum_nb.metrics import highlight_domain_map, random_scores, uniform_scores, video_rng
+    hl = load_youtube_highlights(_need("youtube_highlights/youtube_highlights_labels.tar.gz"))
+    tests = {d: [h for h in vs.values() if h.split == "test"] for d, vs in hl.items()}
+    labels = {d: [h.labels for h in hs] for d, hs in tests.items()}
+    uni = highlight_domain_map({d: [uniform_scores(h.n_clips) for h in hs] for d, hs in tests.items()}, labels)["mean"]
+    rnd = np.mean([highlight_domain_map({d: [random_scores(h.n_clips, video_rng(i, h.vid)) for h in hs] for d, hs in tests.items()}, labels)["mean"] for i in range(10)])
+    assert 0.3 < uni < 0.6 and abs(uni - rnd) < 0.02, (uni, rnd)
+    assert highlight_domain_map({d: [(y > 0).astype(float) for y in ys] for d, ys in labels.items()}, labels)["mean"] == 1.0
+
+@pytest.mark.real_data
 def test_msva_splits_are_true_five_fold():
     from csum_nb.splits import load_splits, split_coverage
     sp = load_splits(_need("splits/MSVA/tvsum_random_non_overlap_splits.json"))
