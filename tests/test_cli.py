@@ -221,3 +221,55 @@ def test_summarize_refuses_a_file_that_is_not_a_video(tmp_path):
     r = csum("summarize", tmp_path/"notes.mp4", "-o", tmp_path/"out", "--encoder", "random", check=False)
     assert r.returncode == 2 and r.stderr.startswith("csum: error:") and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert not (tmp_path/"out").exists()
+
+
+# --- csum train: a short cross-validation as a user runs it, and its refusals ---
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    "A small TVSum-like file: 10 videos of 170 to 240 clips with 32-d features (a training epoch takes a fraction of a second)."
+    from csum_nb.synthetic import write_synthetic, TVSumConfig
+    return write_synthetic("tvsum", tmp_path_factory.mktemp("tiny")/"tiny.h5", seed=0,
+                           cfg=TVSumConfig(feat_dim=32, videos_per_category=1, minutes=(1.4, 2.0)))
+
+TINY_RUN = ("--backbone", "transformer", "--epochs", "2", "--batch-size", "3", "--n-folds", "2", "--folds", "0", "--quiet")
+
+def test_train_writes_a_cross_validation_and_resumes_it(tiny, tmp_path):
+    out = tmp_path/"run"
+    r = csum("train", "--data", tiny, "--out", out, *TINY_RUN)
+    assert "transformer (csum)" in r.stdout and "random" in r.stdout and "cv.md" in r.stdout
+    assert {"cv.md", "cv.csv", "cv.json", "config.json", "fold_0"} <= {p.name for p in out.iterdir()}
+    assert {"model.pt", "checkpoint.pt", "history.csv", "curves.png", "scores.h5", "eval.json"} <= {p.name for p in (out/"fold_0").iterdir()}
+    cv = json.loads((out/"cv.json").read_text())
+    assert [f["fold"] for f in cv["folds"]] == [0] and cv["folds"][0]["epoch"] == 2 and cv["folds"][0]["n_test"] == 5
+    row = cv["summary"]["transformer (csum)"]
+    assert all(np.isfinite(row[m]["mean"]) for m in ("f1", "tau", "rho"))
+    # a finished run resumed is evaluated again from its saved model: the same numbers
+    csum("train", "--data", tiny, "--out", out, *TINY_RUN, "--resume")
+    assert json.loads((out/"cv.json").read_text())["summary"] == cv["summary"]
+    # without --resume the folder is not overwritten
+    before = sha256(out/"cv.json")
+    line = error_line(csum("train", "--data", tiny, "--out", out, *TINY_RUN, check=False))
+    assert "exists and is not empty" in line and sha256(out/"cv.json") == before
+
+def test_train_refuses_bad_input_before_writing(tiny, tmp_path):
+    nan = tmp_path/"nan.h5"; shutil.copy(tiny, nan)
+    with h5py.File(nan, "r+") as f: f["video_4/features"][7, 3] = np.nan
+    (tmp_path/"splits.json").write_text(json.dumps([{"train_keys": ["video_1", "video_2", "video_3"], "test_keys": ["video_12"]}]))
+    out = tmp_path/"never"
+    cases = {("--backbone", "resnet"): "config: backbone: unknown backbone 'resnet'; known: vslstm, dpplstm, vasnet, msva, transformer",
+             ("--regime", "weak"): "config: regime: unknown regime 'weak'; known: csum, supervised",
+             ("--splits", tmp_path/"splits.json"): "splits.json: split 0: test_keys: key 'video_12' is not a video of tiny (10 videos)",
+             ("--data", nan): "nan.h5: video_4/features: NaN or inf at clip 7",
+             ("--n", "300"): "clips, fewer than the window length n=300",
+             ("--k-fraction", "1.5"): "config: k_fraction: must be a fraction in (0, 1]",
+             ("--device", "gpu"): "config: device: 'gpu' is not a device name",
+             ("--folds", "4"): "fold 4 does not exist: the splits have 2 folds"}
+    for extra, says in cases.items():
+        args = ["--data", tiny, "--out", out, *TINY_RUN]
+        for i in range(0, len(extra), 2):   # a case's flag replaces the default run's value of that flag
+            if extra[i] in args: args[args.index(extra[i]) + 1] = extra[i + 1]
+            else: args += [extra[i], extra[i + 1]]
+        line = error_line(csum("train", *args, check=False))
+        assert says in line, (extra, line)
+        assert not out.exists(), extra
