@@ -279,9 +279,14 @@ def _train_options(p:argparse.ArgumentParser):
     from csum_nb.train import add_train_arguments, train_command
     add_train_arguments(p).set_defaults(func=train_command)
 
+def _reproduce_options(p:argparse.ArgumentParser):
+    from csum_nb.reproduce import add_reproduce_arguments, reproduce_command
+    add_reproduce_arguments(p).set_defaults(func=reproduce_command)
+
 def _add_training_commands(sub):
-    "`csum train`, its options added on first use."
+    "`csum train` and `csum reproduce`, their options added on first use."
     sub.add_parser("train", help="cross-validated training of one backbone in the csum or the supervised regime", setup=_train_options)
+    sub.add_parser("reproduce", help="the Table 1 analog: backbones x {supervised, csum} beside the baselines, on TVSum- and SumMe-like data", setup=_reproduce_options)
 
 # %% ../nbs/90_cli.ipynb #61fc5c08
 def build_parser() -> argparse.ArgumentParser:

@@ -692,7 +692,9 @@ def evaluate_scores(scores:Mapping, # {key: (n_steps,) step scores >= 0}
 def resolve_splits(splits, # None (seeded k-fold), a split file, or a list of {train_keys, test_keys}
                    videos:Mapping, source:str, n_folds:int=5, seed:int=0) -> list[dict]:
     "The splits of a cross-validation, every key checked against the dataset."
-    if splits is None: return kfold_splits(list(videos), n_folds, seed)
+    if splits is None:
+        if not 2 <= n_folds <= len(videos): raise CsumError(f"{source}: {len(videos)} videos cannot make {n_folds} folds (use 2..{len(videos)} folds)")
+        return kfold_splits(list(videos), n_folds, seed)
     ds = videos if isinstance(videos, H5Videos) else set(videos)
     if isinstance(splits, (str, Path)): return load_splits(splits, dataset=ds)
     splits = [dict(train_keys=list(s["train_keys"]), test_keys=list(s["test_keys"])) for s in splits]

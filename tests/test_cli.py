@@ -273,3 +273,50 @@ def test_train_refuses_bad_input_before_writing(tiny, tmp_path):
         line = error_line(csum("train", *args, check=False))
         assert says in line, (extra, line)
         assert not out.exists(), extra
+
+
+# --- csum reproduce: the Table 1 analog on two tiny sets, and its refusals ---
+
+@pytest.fixture(scope="module")
+def tiny_summe(tmp_path_factory):
+    "A small SumMe-like file: 8 videos of 170 to 240 clips with 32-d features."
+    from csum_nb.synthetic import write_synthetic, SumMeConfig
+    return write_synthetic("summe", tmp_path_factory.mktemp("tiny_summe")/"tiny_summe.h5", seed=0,
+                           cfg=SumMeConfig(feat_dim=32, n_videos=8, minutes=(1.4, 2.0)))
+
+TINY_REPRO = ("--backbones", "transformer", "--epochs", "1", "--folds", "0", "--n-folds", "2", "--max-videos", "6", "--device", "cpu", "--quiet")
+
+def test_reproduce_writes_the_table_and_the_runs(tiny, tiny_summe, tmp_path):
+    out = tmp_path/"t1"
+    r = csum("reproduce", "--data", tiny, tiny_summe, "--out", out, *TINY_REPRO)
+    assert "| transformer (csum) |" in r.stdout and "| transformer (supervised) |" in r.stdout and "paper, real data: TVSum F1 % / τ / ρ" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["runs", "table1.csv", "table1.json", "table1.md", "table1.png"]
+    t = json.loads((out/"table1.json").read_text())
+    assert t["datasets"] == ["tvsum", "summe"] and t["measurements"] == {"tvsum": 1, "summe": 1}
+    rows = {x["row"]: x for x in t["rows"]}
+    assert {"random", "uniform", "human", "feature_norm", "novelty", "reference: latent_importance"} <= set(rows)
+    assert rows["transformer (csum)"]["paper"] is None and rows["transformer (csum)"]["cells"]["summe"]["f1"]["n"] == 1
+    assert sorted(p.name for p in (out/"runs"/"tvsum").iterdir()) == ["transformer-csum", "transformer-supervised"]
+    assert (out/"runs"/"summe"/"transformer-csum"/"seed_0"/"fold_0"/"history.csv").is_file()
+    line = error_line(csum("reproduce", "--data", tiny, tiny_summe, "--out", out, *TINY_REPRO, check=False))
+    assert "exists and is not empty; resume the reproduction in it (--resume)" in line
+
+def test_reproduce_refuses_bad_input_before_writing(tiny, tiny_summe, tmp_path):
+    nan = tmp_path/"nan_summe.h5"; shutil.copy(tiny_summe, nan)
+    with h5py.File(nan, "r+") as f: f["video_2/features"][3, 1] = np.nan
+    out = tmp_path/"never"
+    cases = {("--backbones", "transformer", "resnet"): "config: backbone: unknown backbone 'resnet'",
+             ("--regimes", "csum", "weak"): "config: regime: unknown regime 'weak'",
+             ("--data", tiny, tiny): "a second TVSum-like dataset after tiny.h5",
+             ("--data", tiny, nan): "nan_summe.h5: video_2/features: NaN or inf at clip 3"}
+    for extra, says in cases.items():
+        args = ["--data", tiny, tiny_summe, "--out", out, *TINY_REPRO]
+        flag = extra[0]
+        if flag in args:   # the case's flag and values replace the default run's
+            i = args.index(flag); j = i + 1
+            while j < len(args) and not str(args[j]).startswith("--"): j += 1
+            args[i:j] = extra
+        else: args += list(extra)
+        line = error_line(csum("reproduce", *args, check=False))
+        assert says in line, (extra, line)
+        assert not out.exists(), extra
