@@ -779,8 +779,8 @@ def check_device(device:str, # "auto", "cpu", "cuda", "cuda:1", ...
     "Refuse, as a `ConfigError` naming the field, a device name PyTorch does not know or CUDA where there is none; return the name."
     try: get_device(device)
     except RuntimeError as e:
-        what = "CUDA is not available on this machine" if "not available" in str(e) else "is not a device name"
-        raise ConfigError(f"config: device: {device!r} {what} (use auto, cpu, cuda or cuda:N)") from None
+        what = ": CUDA is not available on this machine (use auto or cpu)" if "not available" in str(e) else " is not a device name (use auto, cpu, cuda or cuda:N)"
+        raise ConfigError(f"config: device: {device!r}{what}") from None
     return device
 
 # %% ../nbs/21_train.ipynb #b1f223cf
