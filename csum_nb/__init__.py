@@ -24,6 +24,7 @@ _API = {  # top-level name -> the module that defines it (imported on first use)
     "hard_topk": "topk", "successive_halving_topk": "topk",
     "csum_loss": "loss", "csum_loss_from_selection": "loss",
     "make_backbone": "backbones",
+    "TrainConfig": "train", "fit": "train", "cross_validate": "train",
     "load_highlights": "highlights", "run_domain": "highlights",
     "extract_features": "summarize", "summarize_video": "summarize",
 }

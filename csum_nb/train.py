@@ -33,7 +33,8 @@ __all__ = ['REGIMES', 'WINDOW_N', 'CHECKPOINT', 'MODEL_FILE', 'CONFIG_FILE', 'CH
            'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'autocast_for', 'train_epoch', 'requirements_of',
            'eval_pass', 'rescale_scores', 'eval_epoch', 'RunState', 'FitResult', 'write_json', 'write_history',
            'plot_history', 'write_png', 'fit', 'load_model', 'predict_scores', 'latent_correlation', 'evaluate_scores',
-           'resolve_splits', 'summarize_folds', 'format_cv', 'cross_validate', 'add_train_arguments', 'train_command']
+           'resolve_splits', 'summarize_folds', 'format_cv', 'check_device', 'cross_validate', 'add_train_arguments',
+           'train_command']
 
 # %% ../nbs/21_train.ipynb #ace09b21
 REGIMES = ("csum", "supervised")  # the two training regimes on one loop
@@ -703,7 +704,9 @@ def evaluate_scores(scores:Mapping, # {key: (n_steps,) step scores >= 0}
 def resolve_splits(splits, # None (seeded k-fold), a split file, or a list of {train_keys, test_keys}
                    videos:Mapping, source:str, n_folds:int=5, seed:int=0) -> list[dict]:
     "The splits of a cross-validation, every key checked against the dataset."
-    if splits is None: return kfold_splits(list(videos), n_folds, seed)
+    if splits is None:
+        if not 2 <= n_folds <= len(videos): raise CsumError(f"{source}: {len(videos)} videos cannot make {n_folds} folds (use 2..{len(videos)} folds)")
+        return kfold_splits(list(videos), n_folds, seed)
     ds = videos if isinstance(videos, H5Videos) else set(videos)
     if isinstance(splits, (str, Path)): return load_splits(splits, dataset=ds)
     splits = [dict(train_keys=list(s["train_keys"]), test_keys=list(s["test_keys"])) for s in splits]
@@ -782,10 +785,20 @@ def _check_out(out:Path, cfg:TrainConfig, resume:bool):
         diff = _config_diff(TrainConfig.from_json((out/CONFIG_FILE).read_text(), str(out/CONFIG_FILE)), cfg)
         if diff: raise ConfigError(f"{out/CONFIG_FILE}: the run in {out} has another config ({'; '.join(diff)})")
 
+# %% ../nbs/21_train.ipynb #1af9bf12
+def check_device(device:str, # "auto", "cpu", "cuda", "cuda:1", ...
+                ) -> str:
+    "Refuse, as a `ConfigError` naming the field, a device name PyTorch does not know or CUDA where there is none; return the name."
+    try: get_device(device)
+    except RuntimeError as e:
+        what = ": CUDA is not available on this machine (use auto or cpu)" if "not available" in str(e) else " is not a device name (use auto, cpu, cuda or cuda:N)"
+        raise ConfigError(f"config: device: {device!r}{what}") from None
+    return device
+
 # %% ../nbs/21_train.ipynb #b1f223cf
 def _cv_inputs(cfg:TrainConfig, data, splits, folds, n_folds:int) -> dict:
     "What a cross-validation reads, all checked before anything is written: splits, folds and every video they use."
-    videos, source, path = open_dataset(data)
+    check_device(cfg.device); videos, source, path = open_dataset(data)
     splits = resolve_splits(splits, videos, source, n_folds, cfg.seed)
     folds = list(range(len(splits))) if folds is None else list(folds)
     bad = [i for i in folds if not (_is_int(i) and 0 <= i < len(splits))]

@@ -240,3 +240,101 @@ def test_fit_then_summarize_with_the_model(scenes_video, tmp_path):
         r = csum(*args, check=False)
         assert r.returncode == 2 and r.stderr.startswith("csum: error:") and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
     assert not (tmp_path/"m2.pt").exists() and not (tmp_path/"m2.pt.run").exists() and not (tmp_path/"m3.pt.run").exists()
+
+# --- csum train: a short cross-validation as a user runs it, and its refusals ---
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    "A small TVSum-like file: 10 videos of 170 to 240 clips with 32-d features (a training epoch takes a fraction of a second)."
+    from csum_nb.synthetic import write_synthetic, TVSumConfig
+    return write_synthetic("tvsum", tmp_path_factory.mktemp("tiny")/"tiny.h5", seed=0,
+                           cfg=TVSumConfig(feat_dim=32, videos_per_category=1, minutes=(1.4, 2.0)))
+
+TINY_RUN = ("--backbone", "transformer", "--epochs", "2", "--batch-size", "3", "--n-folds", "2", "--folds", "0", "--quiet")
+
+def test_train_writes_a_cross_validation_and_resumes_it(tiny, tmp_path):
+    out = tmp_path/"run"
+    r = csum("train", "--data", tiny, "--out", out, *TINY_RUN)
+    assert "transformer (csum)" in r.stdout and "random" in r.stdout and "cv.md" in r.stdout
+    assert {"cv.md", "cv.csv", "cv.json", "config.json", "fold_0"} <= {p.name for p in out.iterdir()}
+    assert {"model.pt", "checkpoint.pt", "history.csv", "curves.png", "scores.h5", "eval.json"} <= {p.name for p in (out/"fold_0").iterdir()}
+    cv = json.loads((out/"cv.json").read_text())
+    assert [f["fold"] for f in cv["folds"]] == [0] and cv["folds"][0]["epoch"] == 2 and cv["folds"][0]["n_test"] == 5
+    row = cv["summary"]["transformer (csum)"]
+    assert all(np.isfinite(row[m]["mean"]) for m in ("f1", "tau", "rho"))
+    # a finished run resumed is evaluated again from its saved model: the same numbers
+    csum("train", "--data", tiny, "--out", out, *TINY_RUN, "--resume")
+    assert json.loads((out/"cv.json").read_text())["summary"] == cv["summary"]
+    # without --resume the folder is not overwritten
+    before = sha256(out/"cv.json")
+    line = error_line(csum("train", "--data", tiny, "--out", out, *TINY_RUN, check=False))
+    assert "exists and is not empty" in line and sha256(out/"cv.json") == before
+
+def test_train_refuses_bad_input_before_writing(tiny, tmp_path):
+    nan = tmp_path/"nan.h5"; shutil.copy(tiny, nan)
+    with h5py.File(nan, "r+") as f: f["video_4/features"][7, 3] = np.nan
+    (tmp_path/"splits.json").write_text(json.dumps([{"train_keys": ["video_1", "video_2", "video_3"], "test_keys": ["video_12"]}]))
+    out = tmp_path/"never"
+    cases = {("--backbone", "resnet"): "config: backbone: unknown backbone 'resnet'; known: vslstm, dpplstm, vasnet, msva, transformer",
+             ("--regime", "weak"): "config: regime: unknown regime 'weak'; known: csum, supervised",
+             ("--splits", tmp_path/"splits.json"): "splits.json: split 0: test_keys: key 'video_12' is not a video of tiny (10 videos)",
+             ("--data", nan): "nan.h5: video_4/features: NaN or inf at clip 7",
+             ("--n", "300"): "clips, fewer than the window length n=300",
+             ("--k-fraction", "1.5"): "config: k_fraction: must be a fraction in (0, 1]",
+             ("--device", "gpu"): "config: device: 'gpu' is not a device name",
+             ("--folds", "4"): "fold 4 does not exist: the splits have 2 folds"}
+    for extra, says in cases.items():
+        args = ["--data", tiny, "--out", out, *TINY_RUN]
+        for i in range(0, len(extra), 2):   # a case's flag replaces the default run's value of that flag
+            if extra[i] in args: args[args.index(extra[i]) + 1] = extra[i + 1]
+            else: args += [extra[i], extra[i + 1]]
+        line = error_line(csum("train", *args, check=False))
+        assert says in line, (extra, line)
+        assert not out.exists(), extra
+
+
+# --- csum reproduce: the Table 1 analog on two tiny sets, and its refusals ---
+
+@pytest.fixture(scope="module")
+def tiny_summe(tmp_path_factory):
+    "A small SumMe-like file: 8 videos of 170 to 240 clips with 32-d features."
+    from csum_nb.synthetic import write_synthetic, SumMeConfig
+    return write_synthetic("summe", tmp_path_factory.mktemp("tiny_summe")/"tiny_summe.h5", seed=0,
+                           cfg=SumMeConfig(feat_dim=32, n_videos=8, minutes=(1.4, 2.0)))
+
+TINY_REPRO = ("--backbones", "transformer", "--epochs", "1", "--folds", "0", "--n-folds", "2", "--max-videos", "6", "--device", "cpu", "--quiet")
+
+def test_reproduce_writes_the_table_and_the_runs(tiny, tiny_summe, tmp_path):
+    out = tmp_path/"t1"
+    r = csum("reproduce", "--data", tiny, tiny_summe, "--out", out, *TINY_REPRO)
+    assert "| transformer (csum) |" in r.stdout and "| transformer (supervised) |" in r.stdout and "paper, real data: TVSum F1 % / τ / ρ" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["runs", "table1.csv", "table1.json", "table1.md", "table1.png"]
+    t = json.loads((out/"table1.json").read_text())
+    assert t["datasets"] == ["tvsum", "summe"] and t["measurements"] == {"tvsum": 1, "summe": 1}
+    rows = {x["row"]: x for x in t["rows"]}
+    assert {"random", "uniform", "human", "feature_norm", "novelty", "reference: latent_importance"} <= set(rows)
+    assert rows["transformer (csum)"]["paper"] is None and rows["transformer (csum)"]["cells"]["summe"]["f1"]["n"] == 1
+    assert sorted(p.name for p in (out/"runs"/"tvsum").iterdir()) == ["transformer-csum", "transformer-supervised"]
+    assert (out/"runs"/"summe"/"transformer-csum"/"seed_0"/"fold_0"/"history.csv").is_file()
+    line = error_line(csum("reproduce", "--data", tiny, tiny_summe, "--out", out, *TINY_REPRO, check=False))
+    assert "exists and is not empty; resume the reproduction in it (--resume)" in line
+
+def test_reproduce_refuses_bad_input_before_writing(tiny, tiny_summe, tmp_path):
+    nan = tmp_path/"nan_summe.h5"; shutil.copy(tiny_summe, nan)
+    with h5py.File(nan, "r+") as f: f["video_2/features"][3, 1] = np.nan
+    out = tmp_path/"never"
+    cases = {("--backbones", "transformer", "resnet"): "config: backbone: unknown backbone 'resnet'",
+             ("--regimes", "csum", "weak"): "config: regime: unknown regime 'weak'",
+             ("--data", tiny, tiny): "a second TVSum-like dataset after tiny.h5",
+             ("--data", tiny, nan): "nan_summe.h5: video_2/features: NaN or inf at clip 3"}
+    for extra, says in cases.items():
+        args = ["--data", tiny, tiny_summe, "--out", out, *TINY_REPRO]
+        flag = extra[0]
+        if flag in args:   # the case's flag and values replace the default run's
+            i = args.index(flag); j = i + 1
+            while j < len(args) and not str(args[j]).startswith("--"): j += 1
+            args[i:j] = extra
+        else: args += list(extra)
+        line = error_line(csum("reproduce", *args, check=False))
+        assert says in line, (extra, line)
+        assert not out.exists(), extra
