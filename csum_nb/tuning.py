@@ -8,6 +8,7 @@ import dataclasses, math, time
 from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from . import CsumError
+from .splits import kfold_splits
 from .train import ConfigError, TrainConfig, fit
 
 # %% auto #0
@@ -78,7 +79,6 @@ def tuning_split(keys:Sequence[str], # every video of the dataset
                  fold:int=0, n_videos:int|None=None, # the fold, and how many of its training keys take part (None = all)
                  n_folds:int=5, seed:int=0) -> dict:
     "One fold of the seeded k-fold split, its training keys cut to a seeded pick of `n_videos`; test keys as in the fold."
-    from csum_nb.splits import kfold_splits
     s = kfold_splits(list(keys), n_folds, seed)[fold]
     train = list(s["train_keys"])
     if n_videos is not None:
