@@ -20,13 +20,13 @@ from .data import DataError, H5Videos, Video, load_h5, validate_video, video_ite
 from .splits import load_splits, check_split_keys, kfold_splits
 from .topk import TOPK_SELECTORS
 from .distance import WindowProjector, sequence_embedding, order_by_position
-from .loss import DEFAULT_TAU, csum_loss
+from .loss import csum_loss
 from .requirements import representativeness, coverage, effective_clips, sparsity, diversity
 from .metrics import PROTOCOLS, evaluate, infer_protocol, load_references, save_scores, result_to_json, format_table
 from .backbones import BACKBONES, make_backbone
 
 # %% auto #0
-__all__ = ['REGIMES', 'WINDOW_N', 'CHECKPOINT', 'MODEL_FILE', 'CONFIG_FILE', 'CHECKPOINT_FORMAT', 'HISTORY_COLUMNS',
+__all__ = ['REGIMES', 'WINDOW_N', 'TRAIN_TAU', 'CHECKPOINT', 'MODEL_FILE', 'CONFIG_FILE', 'CHECKPOINT_FORMAT', 'HISTORY_COLUMNS',
            'TIME_COLUMNS', 'FINAL', 'ConfigError', 'TrainConfig', 'batch_k', 'open_dataset', 'load_videos',
            'VideoTable', 'epoch_batches', 'eval_batches', 'carve_validation', 'SummaryModel', 'build_model',
            'gather_negatives', 'step_seed', 'select_topk', 'csum_batch_loss', 'batch_loss', 'rng_state',
@@ -39,6 +39,7 @@ __all__ = ['REGIMES', 'WINDOW_N', 'CHECKPOINT', 'MODEL_FILE', 'CONFIG_FILE', 'CH
 # %% ../nbs/21_train.ipynb #ace09b21
 REGIMES = ("csum", "supervised")  # the two training regimes on one loop
 WINDOW_N = 10  # the paper's window length n of dist_n (§4.2, Fig. 7)
+TRAIN_TAU = 0.5  # τ of Eq. 1 for training: chosen on validation videos by the tuning notebook (22_tuning.json)
 
 # %% ../nbs/21_train.ipynb #4b7d04b1
 class ConfigError(CsumError, ValueError):
@@ -57,7 +58,7 @@ class TrainConfig:
     n:int = WINDOW_N                    # window length of dist_n (Eq. 4); also the smallest k
     proj_dim:int = 128                  # embedding size E of the projector h
     proj_hidden:int|None = 512          # hidden width of h; None = one linear map per window
-    tau:float = DEFAULT_TAU             # temperature τ of Eq. 1
+    tau:float = TRAIN_TAU               # temperature τ of Eq. 1 (22_tuning; the distance notebook's retrieval toy: DEFAULT_TAU)
     lr:float = 1e-4                     # Adam learning rate
     weight_decay:float = 0.             # Adam weight decay
     batch_size:int = 8                  # videos per optimiser step (>= 2 for csum: Eq. 1 needs negatives)
