@@ -23,6 +23,14 @@ def _seconds(cell) -> float:
 
 
 def run_one(path:str, out_dir:str, timeout:int) -> dict:
+    "Execute one notebook in a fresh `python3` kernel; a kernel that dies before it starts is started once more."
+    res = _run_once(path, out_dir, timeout)
+    if res["error"] and "before replying to kernel_info" in res["error"]:   # the kernel never ran a cell: start-up, not the notebook
+        first = res["error"]; res = _run_once(path, out_dir, timeout); res["retried"] = first
+    return res
+
+
+def _run_once(path:str, out_dir:str, timeout:int) -> dict:
     "Execute one notebook in a fresh `python3` kernel; return its time, slowest cells and the error if any."
     import nbformat
     from nbclient import NotebookClient
@@ -40,7 +48,9 @@ def run_one(path:str, out_dir:str, timeout:int) -> dict:
         where = (f"cell {failed} (id {nb.cells[failed].get('id')}), which begins {nb.cells[failed].source.splitlines()[0]!r}"
                  if failed is not None else "a cell")
         error = where + "\n" + re.sub(r'\x1b\[[0-9;]*m', '', str(e))[-3000:]   # without the terminal colours
-    except Exception as e: error = f"{type(e).__name__}: {e}"
+    except Exception as e:
+        log.flush(); tail = Path(log.name).read_text()[-1500:]
+        error = f"{type(e).__name__}: {e}" + (f"\nkernel stderr:\n{tail}" if tail.strip() else "")
     finally: log.close()
     seconds = time.perf_counter() - t0
     nbformat.write(nb, Path(out_dir)/path.name)
@@ -80,6 +90,7 @@ def main():
             r = f.result()
             slow = ', '.join(f"cell {i} {s:.0f}s" for s, i in r['slowest'])
             print(f"{r['name']:>28}: {r['seconds']:6.1f}s  {'FAILED' if r['error'] else 'ok':6}  (slowest: {slow})", flush=True)
+            if r.get('retried'): print(f"{'':>28}  (its first kernel died before starting; started again: {r['retried'].splitlines()[0]})", flush=True)
             if r['error']: failed.append(r)
     print(f"ran {len(nbs)} notebooks in {time.perf_counter() - t0:.0f}s with {a.workers} workers; executed copies in {out}")
     for r in failed: print(f"\nFAIL: {r['name']} stopped at {r['error']}")
