@@ -310,3 +310,6 @@ def main(argv:list[str]|None=None) -> int:
         except _USER_ERRORS as e:
             print(f"csum: error: {_error_line(e)}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:   # Ctrl-C: what was finished stays (outputs are written atomically); no traceback
+            print("csum: interrupted (a training run continues with --resume; finished videos stay in the feature cache)", file=sys.stderr)
+            return 130

@@ -8,11 +8,12 @@ import os, math, random, tempfile, contextlib, importlib.util
 from pathlib import Path
 import numpy as np
 import torch
+from . import CsumError
 
 # %% auto #0
-__all__ = ['RESULTS_DIR', 'FIGURE_DPI', 'SLOW_BUDGET_S', 'seed_everything', 'get_device', 'atomic_write', 'cache_dir',
-           'shared_data_dir', 'skip_reason', 'recording', 'results_path', 'save_figure', 'slow_budget_s', 'cuda_ready',
-           'progress']
+__all__ = ['RESULTS_DIR', 'FIGURE_DPI', 'SLOW_BUDGET_S', 'seed_everything', 'DeviceError', 'get_device', 'atomic_write',
+           'cache_dir', 'shared_data_dir', 'skip_reason', 'recording', 'results_path', 'save_figure', 'slow_budget_s',
+           'cuda_ready', 'progress']
 
 # %% ../nbs/00_core.ipynb #e34dd301
 def seed_everything(seed:int=0, # the one seed for `random`, NumPy and PyTorch
@@ -22,13 +23,17 @@ def seed_everything(seed:int=0, # the one seed for `random`, NumPy and PyTorch
     return seed
 
 # %% ../nbs/00_core.ipynb #a85ea92e
+class DeviceError(CsumError, RuntimeError):
+    "A device name PyTorch does not know, or CUDA on a machine without it."
+
 def get_device(device:str|torch.device|None="auto", # "auto" picks CUDA when available, else CPU
               ) -> torch.device:
-    "Resolve a device request to a `torch.device`, refusing CUDA when it is not available."
+    "Resolve a device request to a `torch.device`, refusing CUDA when it is not available (`DeviceError`)."
     if device is None or device == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(device)
+    try: device = torch.device(device)
+    except (RuntimeError, TypeError): raise DeviceError(f"device {str(device)!r} is not a device name (use auto, cpu, cuda or cuda:N)") from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(f"device={str(device)!r} was requested but CUDA is not available on this machine")
+        raise DeviceError(f"device={str(device)!r} was requested but CUDA is not available on this machine (use auto or cpu)")
     return device
 
 # %% ../nbs/00_core.ipynb #5d6fa626

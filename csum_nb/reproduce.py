@@ -261,7 +261,7 @@ def reproduce(out:str|Path|None=None, # folder for the table, figure and runs (N
              ) -> dict:
     "Train every backbone in every regime on every dataset and seed (one `cross_validate` each); the assembled table."
     pre = QUICK if quick else FULL
-    pick = lambda v, k: pre[k] if v is None else v
+    pick = lambda v, k: pre[k] if v is None else (list(dict.fromkeys(v)) if isinstance(v, (list, tuple)) else v)   # a repeated value runs once
     backbones, epochs, folds, n_folds, seeds, max_videos = (pick(backbones, "backbones"), pick(epochs, "epochs"), pick(folds, "folds"),
                                                             pick(n_folds, "n_folds"), pick(seeds, "seeds"), pick(max_videos, "max_videos"))
     fields = dict(config or {}) | dict(device=device, eval_every=eval_every) | ({} if epochs is None else dict(epochs=epochs))

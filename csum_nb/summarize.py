@@ -4,7 +4,7 @@
 
 # %% ../nbs/42_summarize.ipynb #4308e47c
 from __future__ import annotations
-import os, json, time, shutil, hashlib, tempfile, argparse
+import os, json, time, shutil, hashlib, tempfile, argparse, contextlib
 from pathlib import Path
 import numpy as np
 from . import CsumError
@@ -89,6 +89,15 @@ def _check_writable(folder:Path):
     except OSError as e:
         raise SummaryError(f"{folder}: cannot write here ({e.strerror or e}): choose another output folder") from None
 
+@contextlib.contextmanager
+def _kept_clean(folder:Path):
+    "Remove `folder` again if it did not exist before and a failure inside the block leaves it empty."
+    existed = folder.exists()
+    try: yield
+    except BaseException:
+        if not existed and folder.is_dir() and not any(folder.iterdir()): folder.rmdir()
+        raise
+
 # %% ../nbs/42_summarize.ipynb #3d4ff64a
 def extract_features(paths, # video files and/or folders of videos
                      out_h5:str|Path, # the .h5 dataset to create or replace
@@ -128,12 +137,13 @@ def _scorer_dim(m) -> int|None:
     d = getattr(m, "in_dim", None)
     return int(d) if isinstance(d, (int, np.integer)) else None
 
-def check_scorer_dim(scorer, dim:int, encoder_name:str="?"):
-    "A `SummaryError` when `scorer` says it takes another feature size than `dim`, the size of the `encoder_name` encoder."
+def check_scorer_dim(scorer, dim:int, encoder_name:str="?", source:str|None=None):
+    "A `SummaryError` when `scorer` (read from the file `source`, if any) takes another feature size than `dim`, the `encoder_name` encoder's."
     d = _scorer_dim(scorer)
     if d is not None and d != dim:
-        raise SummaryError(f"the scorer was trained on {d}-d features but the {encoder_name} encoder gives {dim}-d features: "
-                           "summarize with the encoder the scorer was trained with")
+        hint = " (1024-d is the GoogLeNet pool5 of the public eccv16 files: --encoder googlenet)" if d == 1024 else ""
+        raise SummaryError(f"{source + ': ' if source else ''}the scorer was trained on {d}-d features but the {encoder_name} encoder gives "
+                           f"{dim}-d features: summarize with the encoder the scorer was trained with{hint}")
 
 def score_clips(features:np.ndarray, # (n_steps, D) clip features
                 scores_from=None, # None: representativeness; a ScorePredictor module; a function features -> scores; or a model file
@@ -215,6 +225,7 @@ def fit_on_folder(folder:str|Path, # videos to train on (a folder, or a list of 
     from csum_nb.core import cache_dir
     from csum_nb.encoders import make_encoder
     videos = find_videos(folder)
+    if len(videos) < 2: raise SummaryError(f"{folder}: {len(videos)} video; fitting needs at least 2 (each video is contrasted with the others)")
     enc = make_encoder(encoder, device) if isinstance(encoder, str) else encoder
     cfg = config or fit_config(device=device)
     ident = "|".join([*(f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in videos), enc.name, str(enc.dim), cfg.to_json()])
@@ -304,16 +315,21 @@ def summarize_video(video:str|Path, # the video file
     "Summarize one video file into `out_dir`; returns the contents of summary.json."
     from csum_nb.encoders import make_encoder
     from csum_nb.video import probe
-    video, out_dir, t = Path(video), Path(out_dir), {}
+    video, out_dir = Path(video), Path(out_dir)
     if not 0 < proportion <= 1: raise SummaryError(f"proportion must be in (0, 1], got {proportion}")
     info = probe(video)                                                 # a bad file fails here, before anything else
-    _check_writable(out_dir)
     enc = make_encoder(encoder, device) if isinstance(encoder, str) else encoder
     checkpoint, how_file = None, None
     if isinstance(scores_from, (str, Path)):                           # a model file is read (and refused) before decoding
         checkpoint = str(scores_from); scores_from, how_file = load_scorer(scores_from, enc.name)
-    check_scorer_dim(scores_from, enc.dim, enc.name)
-    t0 = time.perf_counter(); v, cached = video_record(video, enc, cache=cache, show=show); t["features_and_shots_s"] = time.perf_counter() - t0
+    check_scorer_dim(scores_from, enc.dim, enc.name, checkpoint)
+    with _kept_clean(out_dir):                                          # a later failure leaves no empty folder behind
+        _check_writable(out_dir)
+        return _summarize(video, out_dir, info, enc, scores_from, how_file, checkpoint, proportion, batch_size, cache, show)
+
+def _summarize(video, out_dir, info, enc, scores_from, how_file, checkpoint, proportion, batch_size, cache, show) -> dict:
+    t = {}
+    t0 = time.perf_counter(); v, cached = video_record(video, enc, batch_size=batch_size, cache=cache, show=show); t["features_and_shots_s"] = time.perf_counter() - t0
     t0 = time.perf_counter(); scores, how = score_clips(v.features, scores_from, enc.name); t["scores_s"] = time.perf_counter() - t0
     how = how_file or how
     t0 = time.perf_counter(); sel, segments, values, note = select_shots(scores, v, proportion); t["select_s"] = time.perf_counter() - t0
@@ -348,11 +364,18 @@ def _write_outputs(video, out_dir, info, enc, v, cached, scores, how, sel, segme
 # %% ../nbs/42_summarize.ipynb #cee2e9cf
 DEFAULT_ENCODER = "efficientnet-lite0"  # also `csum_nb.encoders.DEFAULT_ENCODER`; named here so the parser needs no torch
 
+def _positive_int(text:str) -> int:
+    "An argparse type: a whole number >= 1."
+    try: n = int(text)
+    except ValueError: n = 0
+    if n < 1: raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return n
+
 def _add_common(p:argparse.ArgumentParser):
     p.add_argument("--encoder", default=DEFAULT_ENCODER, help=f"frame encoder: efficientnet-lite0 (default, offline), googlenet (needs torchvision "
                    "and its weights), random (tests)")
     p.add_argument("--device", default="auto", help="where the encoder runs: auto (CUDA when available), cpu, cuda, cuda:1, ...")
-    p.add_argument("--batch-size", type=int, default=32, help="frames per forward pass of the encoder (default 32)")
+    p.add_argument("--batch-size", type=_positive_int, default=32, help="frames per forward pass of the encoder (default 32)")
     p.add_argument("--no-cache", action="store_true", help="decode again even if this video's features are in the cache")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -390,12 +413,13 @@ def add_summarize_arguments(p:argparse.ArgumentParser) -> argparse.ArgumentParse
 def summarize_command(args:argparse.Namespace) -> int:
     "Run `csum summarize`: write the summary of one video (fitting a model first with --fit-on); 0 on success."
     from csum_nb.video import probe
-    model = args.checkpoint
-    if args.fit_on:
-        probe(args.video); _check_writable(Path(args.output))          # refuse a bad video or folder before minutes of fitting
-        model = fit_on_folder(args.fit_on, args.encoder, args.device, batch_size=args.batch_size, show=False if args.quiet else None)
-    s = summarize_video(args.video, args.output, model, args.proportion, args.encoder, args.device, args.batch_size, not args.no_cache,
-                        False if args.quiet else None)
+    model, out = args.checkpoint, Path(args.output)
+    with _kept_clean(out):                                             # a failure leaves no empty output folder behind
+        if args.fit_on:
+            probe(args.video); _check_writable(out)                    # refuse a bad video or folder before minutes of fitting
+            model = fit_on_folder(args.fit_on, args.encoder, args.device, batch_size=args.batch_size, show=False if args.quiet else None)
+        s = summarize_video(args.video, out, model, args.proportion, args.encoder, args.device, args.batch_size, not args.no_cache,
+                            False if args.quiet else None)
     if args.fit_on: shutil.copyfile(model, Path(args.output)/".model.pt.part"); os.replace(Path(args.output)/".model.pt.part", Path(args.output)/"model.pt")
     kept = sum(x["selected"] for x in s["shots"])
     print(f"{args.output}: summary.mp4 ({s['summary']['seconds']:.1f} s of {s['duration_s']:.1f} s, {kept} of {len(s['shots'])} shots), "

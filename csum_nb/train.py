@@ -4,7 +4,7 @@
 
 # %% ../nbs/21_train.ipynb #11a5e1f8
 from __future__ import annotations
-import argparse, contextlib, csv, dataclasses, inspect, json, math, pickle, random, time
+import argparse, contextlib, csv, dataclasses, hashlib, inspect, json, math, pickle, random, time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -31,10 +31,10 @@ __all__ = ['REGIMES', 'WINDOW_N', 'TRAIN_TAU', 'CHECKPOINT', 'MODEL_FILE', 'CONF
            'VideoTable', 'epoch_batches', 'eval_batches', 'carve_validation', 'SummaryModel', 'build_model',
            'gather_negatives', 'step_seed', 'select_topk', 'csum_batch_loss', 'batch_loss', 'rng_state',
            'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'autocast_for', 'train_epoch', 'requirements_of',
-           'eval_pass', 'rescale_scores', 'eval_epoch', 'RunState', 'FitResult', 'write_json', 'write_history',
-           'plot_history', 'write_png', 'fit', 'load_model', 'predict_scores', 'latent_correlation', 'evaluate_scores',
-           'resolve_splits', 'summarize_folds', 'format_cv', 'check_device', 'cross_validate', 'add_train_arguments',
-           'train_command']
+           'eval_pass', 'rescale_scores', 'eval_epoch', 'RunState', 'FitResult', 'fold_keys', 'data_fingerprint',
+           'write_json', 'write_history', 'plot_history', 'write_png', 'fit', 'load_model', 'predict_scores',
+           'latent_correlation', 'evaluate_scores', 'resolve_splits', 'summarize_folds', 'format_cv', 'check_device',
+           'cross_validate', 'add_train_arguments', 'train_command']
 
 # %% ../nbs/21_train.ipynb #ace09b21
 REGIMES = ("csum", "supervised")  # the two training regimes on one loop
@@ -373,7 +373,8 @@ def load_checkpoint(path:str|Path) -> dict:
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such checkpoint")
     try: ck = torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError) as e:
-        raise DataError(f"{path}: not a readable checkpoint ({str(e).splitlines()[0]})") from None
+        raise DataError(f"{path}: not a csum_nb checkpoint (a .pt file written by csum fit or csum train) or a damaged one: "
+                        f"PyTorch could not read it as weights ({type(e).__name__})") from None
     if not isinstance(ck, dict) or ck.get("format") != CHECKPOINT_FORMAT:
         raise DataError(f"{path}: not a csum_nb checkpoint of format {CHECKPOINT_FORMAT}")
     return ck
@@ -478,13 +479,37 @@ def _load_init(scorer:nn.Module, init:Mapping, cfg:TrainConfig):
     except (RuntimeError, TypeError, ValueError) as e:
         raise ConfigError(f"init: the starting weights do not fit the {cfg.backbone} built from this config ({str(e).splitlines()[0]})") from None
 
+# %% ../nbs/21_train.ipynb #c0cdae27
+def fold_keys(cfg:TrainConfig, # the run's configuration (regime, val_fraction, seed)
+              vids:Mapping, # {key: Video} holding at least `train_keys`
+              train_keys:Sequence[str], # the videos a run may train on
+              where:str="<memory>", # names the data (and fold) in messages
+             ) -> tuple[list[str], list[str]]:
+    "`(fit_keys, val_keys)` of a run, refused before anything is written when the regime cannot train on them."
+    try: fit, val = carve_validation(train_keys, cfg.val_fraction, cfg.seed, min_val=2 if cfg.regime == "csum" else 1)
+    except CsumError as e: raise CsumError(f"{where}: {e}") from None
+    if cfg.regime == "csum" and len(fit) < 2:
+        raise CsumError(f"{where}: {len(fit)} training video; the csum loss needs at least 2 (each video is contrasted with the others)")
+    if cfg.regime == "supervised":
+        bare = [k for k in [*fit, *val] if not vids[k].labelled]
+        if bare: raise DataError(f"{where}: {bare[0]}: no labels (gtscore, user_summary); the supervised regime needs them (use --regime csum)")
+    return fit, val
+
+# %% ../nbs/21_train.ipynb #49e5d238
+def data_fingerprint(vids:Mapping, # {key: Video}
+                     keys:Sequence[str]) -> str:
+    "A hash of the features of videos `keys` (with their keys and shapes): a checkpoint resumes only on the data it was trained on."
+    h = hashlib.blake2b(digest_size=16)
+    for k in keys: f = np.ascontiguousarray(vids[k].features); h.update(f"{k}:{f.shape}:{f.dtype}".encode()); h.update(f.tobytes())
+    return h.hexdigest()
+
 # %% ../nbs/21_train.ipynb #1b40645b
 def _prepare(cfg:TrainConfig, data, train_keys:Sequence[str], init:Mapping|None=None) -> dict:
     "Videos, keys, tables and the model of a run, all checked; nothing is written."
     device = get_device(cfg.device)
     videos, source, _ = open_dataset(data)
     vids = load_videos(videos, train_keys, cfg.n, source)
-    fit_keys, val_keys = carve_validation(list(vids), cfg.val_fraction, cfg.seed, min_val=2 if cfg.regime == "csum" else 1)
+    fit_keys, val_keys = fold_keys(cfg, vids, list(vids), source)
     labels = cfg.regime == "supervised"
     table = VideoTable(vids, fit_keys, labels, device)
     eval_table = VideoTable(vids, val_keys, labels, device) if val_keys else table
@@ -496,6 +521,7 @@ def _prepare(cfg:TrainConfig, data, train_keys:Sequence[str], init:Mapping|None=
     if init is not None: _load_init(model.scorer, init, cfg)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     return dict(device=device, source=source, vids=vids, fit_keys=fit_keys, val_keys=val_keys, table=table,
+                fingerprint=data_fingerprint(vids, fit_keys + val_keys),
                 eval_table=eval_table, model=model, opt=opt, protocol=cfg.protocol or infer_protocol(vids)[0])
 
 # %% ../nbs/21_train.ipynb #d5f900bb
@@ -513,7 +539,11 @@ def _resume(path:Path, cfg:TrainConfig, run:dict) -> RunState:
     if ck["in_dim"] != run["table"].dim:
         raise DataError(f"{path}: the checkpoint's model takes D={ck['in_dim']} features per clip, but {run['source']} has D={run['table'].dim}")
     if (ck["fit_keys"], ck["val_keys"]) != (run["fit_keys"], run["val_keys"]):
-        raise DataError(f"{path}: the checkpoint was trained on other videos than {run['source']}'s training keys given now")
+        raise DataError(f"{path}: the checkpoint was trained on other videos than the training keys given now ({len(ck['fit_keys'])} + "
+                        f"{len(ck['val_keys'])} then, {len(run['fit_keys'])} + {len(run['val_keys'])} now); resume with the same data, splits and folds")
+    if ck.get("data", run["fingerprint"]) != run["fingerprint"]:
+        raise DataError(f"{path}: the checkpoint was trained on other features under the same video keys (another file?); "
+                        "resume with the data it was trained on, or use another folder")
     run["model"].load_state_dict(ck["model"]); run["opt"].load_state_dict(ck["optimizer"]); set_rng_state(ck["rng"])
     return RunState(**ck["state"])
 
@@ -522,7 +552,7 @@ def _checkpoint(out:Path, cfg:TrainConfig, run:dict, st:RunState):
     "The resumable state after `st.epoch` epochs."
     save_checkpoint(out/CHECKPOINT, dict(format=CHECKPOINT_FORMAT, config=cfg.to_json(), in_dim=run["table"].dim,
         model=run["model"].state_dict(), optimizer=run["opt"].state_dict(), rng=rng_state(), sampler=dict(seed=cfg.seed, next_epoch=st.epoch),
-        state=dataclasses.asdict(st), fit_keys=run["fit_keys"], val_keys=run["val_keys"]))
+        state=dataclasses.asdict(st), fit_keys=run["fit_keys"], val_keys=run["val_keys"], data=run["fingerprint"]))
 
 # %% ../nbs/21_train.ipynb #8b0589c8
 def _track_best(st:RunState, row:dict, model:SummaryModel, cfg:TrainConfig):
@@ -801,11 +831,13 @@ def _cv_inputs(cfg:TrainConfig, data, splits, folds, n_folds:int) -> dict:
     "What a cross-validation reads, all checked before anything is written: splits, folds and every video they use."
     check_device(cfg.device); videos, source, path = open_dataset(data)
     splits = resolve_splits(splits, videos, source, n_folds, cfg.seed)
-    folds = list(range(len(splits))) if folds is None else list(folds)
+    folds = list(range(len(splits))) if folds is None else list(dict.fromkeys(folds))   # a repeated fold runs once
     bad = [i for i in folds if not (_is_int(i) and 0 <= i < len(splits))]
     if bad: raise CsumError(f"fold {bad[0]!r} does not exist: the splits have {len(splits)} folds (0..{len(splits) - 1})")
     used = dict.fromkeys(resolve_key(k) for i in folds for part in ("train_keys", "test_keys") for k in splits[i][part])
-    return dict(vids=load_videos(videos, list(used), cfg.n, source), splits=splits, folds=folds, source=source, path=path,
+    vids = load_videos(videos, list(used), cfg.n, source)
+    for i in folds: fold_keys(cfg, vids, [resolve_key(k) for k in splits[i]["train_keys"]], f"{source}: fold {i}")
+    return dict(vids=vids, splits=splits, folds=folds, source=source, path=path,
                 protocol=cfg.protocol or infer_protocol(videos)[0])
 
 # %% ../nbs/21_train.ipynb #03dea88a

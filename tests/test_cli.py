@@ -338,3 +338,16 @@ def test_reproduce_refuses_bad_input_before_writing(tiny, tiny_summe, tmp_path):
         line = error_line(csum("reproduce", *args, check=False))
         assert says in line, (extra, line)
         assert not out.exists(), extra
+
+def test_ctrl_c_is_one_line():
+    "Ctrl-C (KeyboardInterrupt) ends the command with one line and exit status 130, not a traceback."
+    probe = ("import sys, csum_nb.cli as cli\ndef stopped(args): raise KeyboardInterrupt\ncli.cmd_data_list = stopped\nsys.exit(cli.main(['data', 'list']))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 130 and "Traceback" not in r.stderr and r.stderr.startswith("csum: interrupted"), r.stderr
+
+def test_a_device_that_is_not_there_is_one_line(scenes_video, tmp_path):
+    for args in (("summarize", scenes_video, "-o", tmp_path/"o", "--encoder", "random", "--device", "banana"),
+                 ("features", scenes_video, "-o", tmp_path/"f.h5", "--encoder", "random", "--device", "banana")):
+        r = csum(*args, check=False)
+        assert r.returncode == 2 and r.stderr.startswith("csum: error: device 'banana' is not a device name"), r.stderr
+    assert not (tmp_path/"o").exists() and not (tmp_path/"f.h5").exists()
