@@ -78,7 +78,9 @@ def find_videos(paths) -> list[Path]:
         elif p.exists(): out.append(p)
         else: raise SummaryError(f"{p}: no such file or folder")
     if not out: raise SummaryError("no videos given")
-    return out
+    unique = {}
+    for p in out: unique.setdefault(p.resolve(), p)   # a file named twice (as a file and in its folder) is taken once
+    return list(unique.values())
 
 # %% ../nbs/42_summarize.ipynb #e2e20293
 def _check_writable(folder:Path):
@@ -316,7 +318,7 @@ def summarize_video(video:str|Path, # the video file
     from csum_nb.encoders import make_encoder
     from csum_nb.video import probe
     video, out_dir = Path(video), Path(out_dir)
-    if not 0 < proportion <= 1: raise SummaryError(f"proportion must be in (0, 1], got {proportion}")
+    if not 0 < proportion <= 1: raise SummaryError(f"--proportion: proportion must be in (0, 1], got {proportion}")
     info = probe(video)                                                 # a bad file fails here, before anything else
     enc = make_encoder(encoder, device) if isinstance(encoder, str) else encoder
     checkpoint, how_file = None, None
@@ -393,7 +395,7 @@ def features_command(args:argparse.Namespace) -> int:
                            show=False if args.quiet else None)
     from csum_nb.data import dataset_info
     info = dataset_info(out)
-    print(f"{out}: {info['n_videos']} videos, {info['totals']['n_steps']} clips, D = {info['dim']} ({args.encoder})")
+    print(f"{out}: {info['n_videos']} video{'s' if info['n_videos'] != 1 else ''}, {info['totals']['n_steps']} clips, D = {info['dim']} ({args.encoder})")
     return 0
 
 # %% ../nbs/42_summarize.ipynb #7f10636d
