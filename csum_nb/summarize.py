@@ -451,7 +451,9 @@ def fit_command(args:argparse.Namespace) -> int:
     if args.config:
         path = Path(args.config)
         if not path.is_file(): raise SummaryError(f"{path}: no such config file")
-        d = json.loads(TrainConfig.from_json(path.read_text(), str(path)).to_json())
+        text = path.read_text(); TrainConfig.from_json(text, str(path))   # refused here, naming the file, if it is not a valid config
+        d = json.loads(text)                                              # only the fields the file sets: the rest are csum fit's defaults
+        if d.get("regime", "csum") != "csum": raise SummaryError(f"{path}: regime {d['regime']!r}: csum fit trains without labels, in the csum regime only")
     d |= {k: getattr(args, k) for k in _FIT_FLAGS if getattr(args, k) is not None} | dict(device=args.device)
     out = fit_on_dataset(args.dataset, args.output, fit_config(**d), args.resume, show=False if args.quiet else None)
     print(f"{out}: {d.get('backbone', FIT_BACKBONE)} scorer fitted without labels (run in {out.name}.run/); "

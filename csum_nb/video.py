@@ -66,6 +66,7 @@ def make_test_video(path:str|Path, # the file to write; the suffix picks the con
                    ) -> Path:
     "Write a small video of coloured scenes with hard cuts (and a tone per scene); returns `path`."
     path, (w, h) = Path(path), size
+    path.parent.mkdir(parents=True, exist_ok=True)
     times = list(frame_times) if frame_times is not None else [i / fps for i in range(int(round(seconds * fps)) * scenes)]
     per, end = len(times) / scenes, times[-1] + 1 / fps
     with av.open(str(path), "w") as c:
