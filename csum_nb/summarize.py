@@ -209,10 +209,10 @@ def load_scorer(path:str|Path, # a model file from `fit_on_dataset` / `csum fit`
                 device="cpu") -> tuple:
     "`(g, description)`: the trained score predictor of a model file, in eval mode."
     from csum_nb.train import load_checkpoint, load_model
-    enc = load_checkpoint(path).get("encoder")
+    ck = load_checkpoint(path); enc = ck.get("encoder")
     if enc is not None and encoder_name is not None and enc != encoder_name:
         raise SummaryError(f"{path}: trained on features of the {enc} encoder, but these come from {encoder_name}; summarize with --encoder {enc}")
-    model, cfg = load_model(path, device)
+    model, cfg = load_model(path, device, ck)
     return model.scorer, f"model {Path(path).name}: {cfg.backbone}, {cfg.regime} regime" + (f", {enc} features" if enc else "")
 
 # %% ../nbs/42_summarize.ipynb #8119bce3

@@ -521,7 +521,6 @@ def _prepare(cfg:TrainConfig, data, train_keys:Sequence[str], init:Mapping|None=
     if init is not None: _load_init(model.scorer, init, cfg)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     return dict(device=device, source=source, vids=vids, fit_keys=fit_keys, val_keys=val_keys, table=table,
-                fingerprint=data_fingerprint(vids, fit_keys + val_keys),
                 eval_table=eval_table, model=model, opt=opt, protocol=cfg.protocol or infer_protocol(vids)[0])
 
 # %% ../nbs/21_train.ipynb #d5f900bb
@@ -634,6 +633,7 @@ def _finish(out:Path|None, cfg:TrainConfig, run:dict, st:RunState) -> FitResult:
 def _start(out:Path|None, cfg:TrainConfig, run:dict, resume:bool) -> RunState:
     "A fresh run state, or the checkpoint's on resume; refuses to overwrite a run that was not asked to resume."
     if out is None: return RunState()
+    run["fingerprint"] = data_fingerprint(run["vids"], run["fit_keys"] + run["val_keys"])   # only a run with a folder checkpoints
     if (out/CHECKPOINT).exists():
         if not resume: raise CsumError(f"{out}: holds a run already ({CHECKPOINT}); resume it or choose another folder")
         return _resume(out/CHECKPOINT, cfg, run)
@@ -681,9 +681,11 @@ def _format_row(r:dict) -> str:
 
 # %% ../nbs/21_train.ipynb #a6a802a9
 def load_model(path:str|Path, # model.pt or checkpoint.pt of a run
-               device="cpu") -> tuple[SummaryModel, TrainConfig]:
+               device="cpu",
+               checkpoint:dict|None=None, # the file's contents, when the caller has read them already (`load_checkpoint`)
+              ) -> tuple[SummaryModel, TrainConfig]:
     "The model saved by `fit` and its config."
-    ck = load_checkpoint(path)
+    ck = load_checkpoint(path) if checkpoint is None else checkpoint
     cfg = TrainConfig.from_json(ck["config"], str(path))
     model = build_model(cfg, ck["in_dim"]); model.load_state_dict(ck["model"])
     return model.to(get_device(device)).eval(), cfg
