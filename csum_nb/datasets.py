@@ -7,15 +7,17 @@ from __future__ import annotations
 import os, json, gzip, hashlib, tarfile, urllib.request, urllib.error
 from dataclasses import dataclass
 from pathlib import Path
+import h5py
 import numpy as np
 from . import CsumError
-from .core import atomic_write, progress
+from .core import atomic_write, cache_dir, progress
 from .data import DataError, load_h5
 
 # %% auto #0
-__all__ = ['REGISTRY', 'TVSUM_CATEGORIES', 'UnknownDatasetError', 'registry_entry', 'how_to_get', 'TVSumAnnotation',
-           'load_tvsum_annotations', 'HighlightVideo', 'check_tar_members', 'safe_extract', 'load_youtube_highlights',
-           'verify', 'format_verify', 'DownloadError', 'download']
+__all__ = ['REGISTRY', 'TVSUM_CATEGORIES', 'SPLIT_FILES', 'BENCHMARK_SPLITS', 'UnknownDatasetError', 'registry_entry',
+           'how_to_get', 'TVSumAnnotation', 'load_tvsum_annotations', 'HighlightVideo', 'check_tar_members',
+           'safe_extract', 'load_youtube_highlights', 'verify', 'format_verify', 'DownloadError', 'download',
+           'published_splits', 'benchmark_of']
 
 # %% ../nbs/04_datasets.ipynb #7346432c
 _ECCV16_SRC = ("the eccv16 release of Zhang et al. (2016), mirrored by the VASNet (https://github.com/ok1zjf/VASNet), "
@@ -356,3 +358,45 @@ def download(name:str, # a REGISTRY key
     except (urllib.error.URLError, OSError) as err:
         raise DownloadError(f"cannot download {name} from {url}: {getattr(err, 'reason', err)} (offline?). " + how_to_get(name, dest_dir)) from None
     with resp: return _save_response(resp, name, url, dest_dir, chunk, show_progress)
+
+# %% ../nbs/04_datasets.ipynb #7913b561
+_MSVA_SPLITS = "https://raw.githubusercontent.com/TIBHannover/MSVA/f17d230a8c4609425306e658265251fa938f027c/splits/"
+_VASNET_SPLITS = "https://raw.githubusercontent.com/ok1zjf/VASNet/8cd4799c3ec8d9494852ed8a31fd9954d008a0a4/splits/"
+_SPLITS_SRC = {"msva": "splits/ of https://github.com/TIBHannover/MSVA (MIT licence)", "vasnet": "splits/ of https://github.com/ok1zjf/VASNet (MIT licence)"}
+SPLIT_FILES = {
+    "tvsum_splits": dict(filename="tvsum_random_non_overlap_splits.json", size=3_120, url=_MSVA_SPLITS + "tvsum_random_non_overlap_splits.json",
+                         sha256="6e4df763dd5999a95bde9539eb749af0a88c0c491f70b467a7ff46bd33d16013", kind="splits", n_videos=50, overlapping=False,
+                         description="MSVA's true 5-fold TVSum splits (every video tested once): the protocol the CSUM paper follows", source=_SPLITS_SRC["msva"]),
+    "summe_splits": dict(filename="summe_random_non_overlap_splits.json", size=1_620, url=_MSVA_SPLITS + "summe_random_non_overlap_splits.json",
+                         sha256="3b00839318ed748911a92f8e6de8b6f1e23059a2a48be68bae6c16e24054224e", kind="splits", n_videos=25, overlapping=False,
+                         description="MSVA's true 5-fold SumMe splits (every video tested once): the protocol the CSUM paper follows", source=_SPLITS_SRC["msva"]),
+    "tvsum_splits_overlapping": dict(filename="tvsum_splits_from_early_work.json", size=6_352, url=_VASNET_SPLITS + "tvsum_splits.json",
+                         sha256="4b4acb0c89a6bfba623cf801a02b1521049037438e41e7fc9fa1e9b0fb8c4104", kind="splits", n_videos=50, overlapping=True,
+                         description="earlier work's 5 random 80/20 TVSum splits (VASNet's tvsum_splits.json): test sets overlap, 31 of 50 videos ever tested", source=_SPLITS_SRC["vasnet"]),
+    "summe_splits_overlapping": dict(filename="summe_splits_from_early_work.json", size=3_352, url=_VASNET_SPLITS + "summe_splits.json",
+                         sha256="c5bdbe588824bde0a19d5d1c2c1c847dac809b1b5f1aa6eaa762ec3fc5ef411e", kind="splits", n_videos=25, overlapping=True,
+                         description="earlier work's 5 random 80/20 SumMe splits (VASNet's summe_splits.json): test sets overlap, 17 of 25 videos ever tested", source=_SPLITS_SRC["vasnet"]),
+}
+REGISTRY.update(SPLIT_FILES)
+BENCHMARK_SPLITS = {"tvsum": "tvsum_splits", "summe": "summe_splits"}   # the default splits of each real benchmark
+
+# %% ../nbs/04_datasets.ipynb #fc2c4dd3
+def published_splits(name:str, # a registry entry of kind "splits", e.g. "tvsum_splits"
+                     folder:str|Path|None=None, # where the verified copy is kept (default: the cache's splits/ folder)
+                     url:str|None=None, # another address for the same bytes (a mirror you trust)
+                     timeout:float=10, # seconds to wait for the server
+                    ) -> Path:
+    "A verified local copy of a published split file: the one kept in `folder`, else downloaded there and checked."
+    if REGISTRY.get(name, {}).get("kind") != "splits":
+        known = ", ".join(k for k, e in REGISTRY.items() if e["kind"] == "splits")
+        raise UnknownDatasetError(f"{name}: not a published split file (known: {known})")
+    return download(name, cache_dir("splits") if folder is None else folder, url=url, timeout=timeout, show_progress=False)
+
+# %% ../nbs/04_datasets.ipynb #4c52634b
+def benchmark_of(path:str|Path, # an eccv16 .h5 file
+                ) -> str|None:
+    "'tvsum' or 'summe' when `path` holds exactly that real benchmark's videos, else None (synthetic sets included)."
+    with h5py.File(path, "r") as f:
+        keys = set(f)
+        if any("latent_importance" in f[k] for k in keys if isinstance(f[k], h5py.Group)): return None
+    return next((b for b in BENCHMARK_SPLITS if keys == {f"video_{i}" for i in range(1, REGISTRY[b]["n_videos"] + 1)}), None)

@@ -117,7 +117,8 @@ def format_table1(table:dict, # from `assemble_table`
         paper = [_fmt_paper((r["paper"] or {}).get(ds)) if r["paper"] else "" for ds in table["datasets"]]
         lines.append(f"| {r['row']} | " + " | ".join(ours + paper) + " |")
     n = ", ".join(f"{lab[ds]}: {k} (seed, fold) measurement{'s' * (k != 1)}" for ds, k in table["measurements"].items())
-    return "\n".join(lines + ["", f"Ours: mean ± std over {n}. Paper: {table['paper_source']}, quoted as printed; '–' = not reported; "
+    sp = "; ".join(f"{lab[ds]}: {', '.join(v)}" for ds, v in table.get("splits", {}).items())
+    return "\n".join(lines + ["", f"Ours: mean ± std over {n}" + (f"; splits: {sp}" if sp else "") + f". Paper: {table['paper_source']}, quoted as printed; '–' = not reported; "
                               "an empty paper cell = no such row in the paper (our Transformer, the baseline and reference rows)."])
 
 # %% ../nbs/23_reproduce.ipynb #da247ef9
@@ -194,15 +195,16 @@ def resolve_datasets(data:Sequence, # eccv16 paths and/or "synthetic-tvsum" / "s
     return {p: out[p] for p in ("tvsum", "summe") if p in out}
 
 # %% ../nbs/23_reproduce.ipynb #557c948d
-def _splits_for(ds:dict, split_file, seed:int, n_folds:int, max_videos:int|None) -> list[dict]:
-    "The splits of one dataset and seed: the split file's, or seeded true k-fold over all (or the first `max_videos`) videos."
+def _splits_for(ds:dict, split_file, seed:int, n_folds:int, max_videos:int|None) -> tuple[list[dict], str]:
+    "The splits of one dataset and seed and a line naming them: a split file's (MSVA's on a real benchmark file, by default), or seeded true k-fold over all (or the first `max_videos`) videos."
     from csum_nb.data import natural_key
     from csum_nb.splits import kfold_splits
-    from csum_nb.train import resolve_splits
-    if split_file is not None: return resolve_splits(split_file, ds["videos"], ds["source"])
+    from csum_nb.train import resolve_splits, choose_splits, describe_splits
+    chosen = None if split_file is None and max_videos is not None else choose_splits(split_file, ds["path"])
+    if chosen is not None: return resolve_splits(chosen, ds["videos"], ds["source"]), describe_splits(chosen)
     keys = sorted(ds["videos"], key=natural_key)[:max_videos]
     if not 2 <= n_folds <= len(keys): raise CsumError(f"{ds['source']}: {len(keys)} videos cannot make {n_folds} folds (use 2..{len(keys)} folds)")
-    return kfold_splits(keys, n_folds, seed)
+    return kfold_splits(keys, n_folds, seed), describe_splits(None, n_folds, seed) + ("" if max_videos is None else f", first {len(keys)} videos")
 
 # %% ../nbs/23_reproduce.ipynb #b45e1d81
 def plan_runs(data:Sequence, backbones:Sequence[str], regimes:Sequence[str], seeds:Sequence[int], folds:Sequence[int]|None,
@@ -220,13 +222,13 @@ def plan_runs(data:Sequence, backbones:Sequence[str], regimes:Sequence[str], see
     runs = []
     for proto, ds in resolve_datasets(data).items():
         for seed in seeds:
-            sp = _splits_for(ds, by_spec[ds["spec"]], seed, n_folds, max_videos)
+            sp, how = _splits_for(ds, by_spec[ds["spec"]], seed, n_folds, max_videos)
             fs = list(range(len(sp))) if folds is None else list(folds)
             bad = [i for i in fs if not 0 <= i < len(sp)]
             if bad: raise CsumError(f"{ds['source']}: fold {bad[0]} does not exist: the splits have {len(sp)} folds (0..{len(sp) - 1})")
             used = dict.fromkeys(resolve_key(k) for i in fs for part in ("train_keys", "test_keys") for k in sp[i][part])
             load_videos(ds["videos"], list(used), max(c.n for c in cfgs), ds["source"])
-            runs += [dict(dataset=proto, data=ds, cfg=c, splits=sp, folds=fs, folder=Path(RUNS_DIR)/proto/f"{c.backbone}-{c.regime}"/f"seed_{seed}")
+            runs += [dict(dataset=proto, data=ds, cfg=c, splits=sp, split_source=how, folds=fs, folder=Path(RUNS_DIR)/proto/f"{c.backbone}-{c.regime}"/f"seed_{seed}")
                      for c in cfgs if c.seed == seed]
     return runs
 
@@ -252,7 +254,7 @@ def reproduce(out:str|Path|None=None, # folder for the table, figure and runs (N
               quick:bool=False, # the `QUICK` preset (explicit arguments override it)
               backbones:Sequence[str]|None=None, regimes:Sequence[str]=REGIME_ORDER, epochs:int|None=None,
               folds:Sequence[int]|None=None, n_folds:int|None=None, seeds:Sequence[int]|None=None,
-              splits:Sequence|None=None, # one split file per dataset (None = seeded true k-fold)
+              splits:Sequence|None=None, # one split file, published split name or "kfold" per dataset (None = the default splits of each)
               max_videos:int|None=None, # use only the first videos of each dataset (natural key order)
               device:str="auto", eval_every:int=0, # evaluate the training videos every this many epochs (0 = after the last)
               config:dict|None=None, # further TrainConfig fields for every run (lr, batch_size, n, ...)
@@ -286,6 +288,7 @@ def _run_all(runs:list[dict], out:Path|None, resume:bool, show, title:str, quick
     table = assemble_table(results, {p: next(r["data"]["label"] for r in runs if r["dataset"] == p) for p in results})
     table |= dict(quick=quick, seconds=time.time() - t0, machine=dict(before=before, after=machine()), runs=done,
                   datasets_source={p: next(r["data"]["source"] for r in runs if r["dataset"] == p) for p in results},
+                  splits={p: sorted({r["split_source"] for r in runs if r["dataset"] == p}) for p in results},
                   config={k: v for k, v in vars(runs[0]["cfg"]).items() if k not in ("backbone", "regime", "seed")})
     if out is not None: write_table1(out, table, title)
     return table
@@ -302,7 +305,7 @@ def add_reproduce_arguments(p:argparse.ArgumentParser) -> argparse.ArgumentParse
     p.add_argument("--folds", type=int, nargs="+", help="fold indices to run (default: all)")
     p.add_argument("--n-folds", type=int, help="folds of the default k-fold splits (default 5)")
     p.add_argument("--seeds", type=int, nargs="+", help="seeds: initialisation, sampler and the k-fold splits (default: 0)")
-    p.add_argument("--splits", nargs="+", help="one split JSON file per --data file, in the same order (default: seeded true k-fold)")
+    p.add_argument("--splits", nargs="+", help="one split JSON file (or a published one's name, or kfold) per --data file, in the same order (default: MSVA's splits on the real TVSum/SumMe files, seeded true k-fold otherwise)")
     p.add_argument("--max-videos", type=int, help="use only the first N videos of each dataset (natural key order)")
     p.add_argument("--config", help="JSON file of further TrainConfig fields for every run (lr, batch_size, n, ...)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")

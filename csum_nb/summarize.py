@@ -11,10 +11,10 @@ from . import CsumError
 
 # %% auto #0
 __all__ = ['VIDEO_SUFFIXES', 'FIT_BACKBONE', 'OUTPUTS', 'DEFAULT_ENCODER', 'SummaryError', 'segment', 'feature_cache_path',
-           'video_record', 'find_videos', 'extract_features', 'representativeness_scores', 'check_scorer_dim',
-           'score_clips', 'fit_config', 'fit_on_dataset', 'load_scorer', 'fit_on_folder', 'select_shots', 'plot_scores',
-           'plot_keyframes', 'summarize_video', 'add_features_arguments', 'features_command', 'add_summarize_arguments',
-           'summarize_command', 'add_fit_arguments', 'fit_command']
+           'video_record', 'find_videos', 'videos_bar', 'extract_features', 'representativeness_scores',
+           'check_scorer_dim', 'score_clips', 'fit_config', 'fit_on_dataset', 'load_scorer', 'fit_on_folder',
+           'select_shots', 'plot_scores', 'plot_keyframes', 'summarize_video', 'add_features_arguments',
+           'features_command', 'add_summarize_arguments', 'summarize_command', 'add_fit_arguments', 'fit_command']
 
 # %% ../nbs/42_summarize.ipynb #f2d69529
 class SummaryError(CsumError, ValueError):
@@ -100,6 +100,19 @@ def _kept_clean(folder:Path):
         if not existed and folder.is_dir() and not any(folder.iterdir()): folder.rmdir()
         raise
 
+# %% ../nbs/42_summarize.ipynb #3de12a0f
+def videos_bar(videos:list, # the video files, one step of the outer bar each
+               bar_class=None, # a fastprogress master bar class (None: `master_bar`, console or notebook as fastprogress decides)
+              ):
+    "A fastprogress master bar over videos whose inner bars say `Video i/n` (the console bar of fastprogress says `Epoch i/n`)."
+    from fastprogress.fastprogress import master_bar
+    mb = (bar_class or master_bar)(videos); add = mb.add_child
+    def add_child(child):
+        add(child)
+        if isinstance(getattr(child, "prefix", None), str): child.prefix = child.prefix.replace("Epoch", "Video", 1)
+    mb.add_child = add_child
+    return mb
+
 # %% ../nbs/42_summarize.ipynb #3d4ff64a
 def extract_features(paths, # video files and/or folders of videos
                      out_h5:str|Path, # the .h5 dataset to create or replace
@@ -122,7 +135,7 @@ def extract_features(paths, # video files and/or folders of videos
     enc = make_encoder(encoder, device) if isinstance(encoder, str) else encoder
     if show is None: show = not os.environ.get("IN_TEST")
     mb = None
-    if show: from fastprogress.fastprogress import master_bar; mb = master_bar(videos)
+    if show: mb = videos_bar(videos)
     recs = [video_record(p, enc, f"video_{i}", rate, batch_size, cache, show, mb)[0] for i, p in enumerate(mb if mb is not None else videos, 1)]
     return write_h5(out_h5, recs, attrs=dict(encoder=enc.name, encoder_dim=enc.dim, rate=rate))  # a model fitted on it knows its encoder
 

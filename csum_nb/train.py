@@ -18,6 +18,7 @@ from . import CsumError
 from .core import seed_everything, get_device, atomic_write, progress
 from .data import DataError, H5Videos, Video, load_h5, validate_video, video_item, pad_collate, natural_key, resolve_key
 from .splits import load_splits, check_split_keys, kfold_splits
+from .datasets import BENCHMARK_SPLITS, REGISTRY, benchmark_of, published_splits
 from .topk import TOPK_SELECTORS
 from .distance import WindowProjector, sequence_embedding, order_by_position
 from .loss import csum_loss
@@ -33,8 +34,8 @@ __all__ = ['REGIMES', 'WINDOW_N', 'TRAIN_TAU', 'CHECKPOINT', 'MODEL_FILE', 'CONF
            'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'autocast_for', 'train_epoch', 'requirements_of',
            'eval_pass', 'rescale_scores', 'eval_epoch', 'RunState', 'FitResult', 'fold_keys', 'data_fingerprint',
            'write_json', 'write_history', 'plot_history', 'write_png', 'fit', 'load_model', 'predict_scores',
-           'latent_correlation', 'evaluate_scores', 'resolve_splits', 'summarize_folds', 'format_cv', 'check_device',
-           'cross_validate', 'add_train_arguments', 'train_command']
+           'latent_correlation', 'evaluate_scores', 'choose_splits', 'describe_splits', 'resolve_splits',
+           'summarize_folds', 'format_cv', 'check_device', 'cross_validate', 'add_train_arguments', 'train_command']
 
 # %% ../nbs/21_train.ipynb #ace09b21
 REGIMES = ("csum", "supervised")  # the two training regimes on one loop
@@ -49,7 +50,7 @@ class ConfigError(CsumError, ValueError):
 @dataclass
 class TrainConfig:
     "Everything that decides a training run; JSON-serialisable and validated when created."
-    backbone:str = "vasnet"             # score predictor g: a key of `csum_nb.backbones.BACKBONES`
+    backbone:str = "transformer"        # score predictor g: a key of `csum_nb.backbones.BACKBONES` (VASNet collapses in the csum regime: see the demo)
     backbone_kwargs:dict = field(default_factory=dict) # its architecture options, passed to `make_backbone`
     regime:str = "csum"                 # "csum" (Eq. 1, reads no label) or "supervised" (the backbone's own loss on gtscore)
     selector:str = "successive_halving" # differentiable top-k: a key of `csum_nb.topk.TOPK_SELECTORS`
@@ -734,9 +735,30 @@ def evaluate_scores(scores:Mapping, # {key: (n_steps,) step scores >= 0}
     return res
 
 # %% ../nbs/21_train.ipynb #3a54d081
-def resolve_splits(splits, # None (seeded k-fold), a split file, or a list of {train_keys, test_keys}
-                   videos:Mapping, source:str, n_folds:int=5, seed:int=0) -> list[dict]:
-    "The splits of a cross-validation, every key checked against the dataset."
+def choose_splits(splits, # None, "kfold", a published split file's registry name, a split file, or a list of splits
+                  path:str|Path|None=None, # the dataset's file (None: in memory)
+                 ):
+    "What a cross-validation splits by: None means MSVA's published splits on a real benchmark file, seeded k-fold (None) elsewhere."
+    if isinstance(splits, str) and splits == "kfold": return None
+    if isinstance(splits, str) and REGISTRY.get(splits, {}).get("kind") == "splits": return published_splits(splits)
+    if splits is None and path is not None and (b := benchmark_of(path)): return published_splits(BENCHMARK_SPLITS[b])
+    return splits
+
+def describe_splits(splits, # as returned by `choose_splits`
+                    n_folds:int=5, seed:int=0) -> str:
+    "One line naming the splits a run uses, for tables and logs."
+    if splits is None: return f"seeded true {n_folds}-fold (seed {seed})"
+    if isinstance(splits, (str, Path)):
+        e = next((e for e in REGISTRY.values() if e["kind"] == "splits" and e["filename"] == Path(splits).name), None)
+        return f"{Path(splits).name}" + ("" if e is None else f" (published; {'overlapping test sets' if e['overlapping'] else 'true 5-fold'})")
+    return f"{len(splits)} given splits"
+
+def resolve_splits(splits, # None (default splits), "kfold", a published split file's name, a split file, or a list of {train_keys, test_keys}
+                   videos:Mapping, source:str, n_folds:int=5, seed:int=0,
+                   path:str|Path|None=None, # the dataset's file, to recognise a real benchmark (None: never)
+                  ) -> list[dict]:
+    "The splits of a cross-validation (see `choose_splits`), every key checked against the dataset."
+    splits = choose_splits(splits, path)
     if splits is None:
         if not 2 <= n_folds <= len(videos): raise CsumError(f"{source}: {len(videos)} videos cannot make {n_folds} folds (use 2..{len(videos)} folds)")
         return kfold_splits(list(videos), n_folds, seed)
@@ -773,7 +795,8 @@ def format_cv(result:dict) -> str:
     s, cols = result["summary"], ("f1", "tau", "rho", "latent_tau", "latent_rho")
     cell = lambda d: "" if d is None or not math.isfinite(d["mean"]) else f"{d['mean']:.3f} ± {d['std']:.3f}"
     n = len(result["folds"])
-    lines = [f"{result['model']} on {result['dataset']} ({result['protocol']} protocol, {n} fold{'s' * (n != 1)}; mean ± std over folds)", "",
+    lines = [f"{result['model']} on {result['dataset']} ({result['protocol']} protocol, {n} fold{'s' * (n != 1)}; mean ± std over folds)"]
+    lines += ([f"splits: {result['splits']}"] if "splits" in result else []) + ["",
              "| row | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     lines += [f"| {n} | " + " | ".join(cell(r.get(c)) for c in cols) + " |" for n, r in s.items()]
     lines += ["", "| fold | " + " | ".join(cols) + " | epoch | fit / val / test videos |", "|---" * (len(cols) + 3) + "|"]
@@ -832,20 +855,21 @@ def check_device(device:str, # "auto", "cpu", "cuda", "cuda:1", ...
 def _cv_inputs(cfg:TrainConfig, data, splits, folds, n_folds:int) -> dict:
     "What a cross-validation reads, all checked before anything is written: splits, folds and every video they use."
     check_device(cfg.device); videos, source, path = open_dataset(data)
-    splits = resolve_splits(splits, videos, source, n_folds, cfg.seed)
+    chosen = choose_splits(splits, path)
+    splits = resolve_splits(chosen, videos, source, n_folds, cfg.seed)
     folds = list(range(len(splits))) if folds is None else list(dict.fromkeys(folds))   # a repeated fold runs once
     bad = [i for i in folds if not (_is_int(i) and 0 <= i < len(splits))]
     if bad: raise CsumError(f"fold {bad[0]!r} does not exist: the splits have {len(splits)} folds (0..{len(splits) - 1})")
     used = dict.fromkeys(resolve_key(k) for i in folds for part in ("train_keys", "test_keys") for k in splits[i][part])
     vids = load_videos(videos, list(used), cfg.n, source)
     for i in folds: fold_keys(cfg, vids, [resolve_key(k) for k in splits[i]["train_keys"]], f"{source}: fold {i}")
-    return dict(vids=vids, splits=splits, folds=folds, source=source, path=path,
+    return dict(vids=vids, splits=splits, folds=folds, source=source, path=path, split_source=describe_splits(chosen, n_folds, cfg.seed),
                 protocol=cfg.protocol or infer_protocol(videos)[0])
 
 # %% ../nbs/21_train.ipynb #03dea88a
 def cross_validate(cfg:TrainConfig, # the configuration of every fold's run
                    data, # eccv16 path, "synthetic-tvsum"/"synthetic-summe", `H5Videos` or {key: Video}
-                   splits=None, # split file, list of {train_keys, test_keys}, or None = seeded k-fold
+                   splits=None, # None (default splits: see `choose_splits`), "kfold", a published split file's name, a split file, or a list of splits
                    out:str|Path|None=None, # folder for the folds' runs and the table (None = write nothing)
                    folds:Sequence[int]|None=None, # which folds to run (None = all)
                    resume:bool=False, # continue the run in `out`
@@ -858,7 +882,7 @@ def cross_validate(cfg:TrainConfig, # the configuration of every fold's run
         with atomic_write(out/CONFIG_FILE) as tmp: tmp.write_text(cfg.to_json() + "\n")
     fold_cfg = dataclasses.replace(cfg, protocol=inp["protocol"])   # the folds' runs see the data in memory, without its name
     rows = [_run_fold(fold_cfg, inp["vids"], inp["splits"][i], i, out, resume, inp["protocol"], inp["path"], show) for i in inp["folds"]]
-    result = dict(model=f"{cfg.backbone} ({cfg.regime})", dataset=inp["source"], protocol=inp["protocol"], config=dataclasses.asdict(cfg),
+    result = dict(model=f"{cfg.backbone} ({cfg.regime})", dataset=inp["source"], protocol=inp["protocol"], splits=inp["split_source"], config=dataclasses.asdict(cfg),
                   folds=rows, summary=summarize_folds(rows))
     if out is not None: _write_cv(out, result)
     return result
@@ -873,7 +897,7 @@ def add_train_arguments(p:argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the folds' runs and the table")
     p.add_argument("--config", help="JSON file of TrainConfig fields (flags override it)")
     for name, t in _FLAGS.items(): p.add_argument("--" + name.replace("_", "-"), type=t, default=None, help=f"TrainConfig.{name}")
-    p.add_argument("--splits", help="split JSON file (default: seeded true k-fold of the data)")
+    p.add_argument("--splits", help="split JSON file, a published one's name (tvsum_splits_overlapping, ...) or kfold (default: MSVA's splits on the real TVSum/SumMe files, seeded true k-fold otherwise)")
     p.add_argument("--folds", type=int, nargs="+", help="fold indices to run (default: all)")
     p.add_argument("--n-folds", type=int, default=5, help="folds of the default k-fold splits")
     p.add_argument("--resume", action="store_true", help="continue the run in --out")

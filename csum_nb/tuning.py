@@ -12,7 +12,7 @@ from .splits import kfold_splits
 from .train import ConfigError, TrainConfig, fit
 
 # %% auto #0
-__all__ = ['NOISE_FACTOR', 'one_factor_grid', 'run_grid', 'best_epoch', 'choose', 'tuning_split']
+__all__ = ['NOISE_FACTOR', 'one_factor_grid', 'run_grid', 'best_epoch', 'choose', 'tuning_split', 'choose_epochs']
 
 # %% ../nbs/22_tuning.ipynb #66e0288a
 def one_factor_grid(base:TrainConfig, # the configuration every run starts from
@@ -86,3 +86,17 @@ def tuning_split(keys:Sequence[str], # every video of the dataset
         pick = set(np.random.default_rng([seed, fold]).permutation(len(train))[:n_videos].tolist())
         train = [k for i, k in enumerate(train) if i in pick]
     return dict(train_keys=train, test_keys=list(s["test_keys"]))
+
+# %% ../nbs/22_tuning.ipynb #ac45f65b
+def choose_epochs(rows:Sequence[dict], # `run_grid` rows of one configuration with different seeds
+                  metric:str="tau", # validation column the choice is made on
+                 ) -> dict:
+    "The earliest epoch whose mean validation `metric` over the runs is within the seed spread of the mean curve's peak."
+    n = min(len(r["history"]) for r in rows)
+    if n == 0: raise CsumError("choose_epochs: the runs have no evaluated epochs")
+    curves = np.array([[h[metric] for h in r["history"][:n]] for r in rows], float)   # (runs, epochs)
+    mean, std = curves.mean(0), curves.std(0)
+    peak = int(np.nanargmax(mean))
+    chosen = int(np.flatnonzero(mean >= mean[peak] - std[peak])[0])
+    return dict(metric=metric, epochs=n, mean=mean.tolist(), std=std.tolist(), peak_epoch=peak + 1, peak=float(mean[peak]),
+                margin=float(std[peak]), epoch=chosen + 1, value=float(mean[chosen]), still_rising=bool(peak == n - 1 and n > 1 and mean[-1] > mean[-2]))
