@@ -191,14 +191,16 @@ def resolve_data(spec:str) -> Path:
 
 # %% ../nbs/90_cli.ipynb #48409565
 def _fold(splits_file:str|None, fold:int|None, data:Path) -> tuple[dict|None, str|None]:
-    "The split of `--splits FILE --fold I`, its test keys checked against the videos of `data`, and a note naming it."
+    "The split of `--splits FILE|NAME --fold I` (NAME: a published split file, e.g. tvsum_splits), its test keys checked against the videos of `data`, and a note naming it."
     if splits_file is None:
         if fold is not None: raise CsumError(f"--fold {fold} needs --splits FILE (the split file the fold is taken from)")
         return None, None
     from csum_nb.data import DataError, load_h5
     from csum_nb.splits import load_splits
     from csum_nb.metrics import _some
-    path = Path(splits_file); splits = load_splits(path)
+    from csum_nb.datasets import REGISTRY, published_splits
+    path = published_splits(splits_file) if REGISTRY.get(splits_file, {}).get("kind") == "splits" else Path(splits_file)   # a file, or a published one's name
+    splits = load_splits(path)
     if fold is None or fold >= len(splits):
         raise CsumError(f"{path}: {len(splits)} folds; choose one with --fold 0..{len(splits) - 1}" + ("" if fold is None else f" (got --fold {fold})"))
     test = splits[fold]["test_keys"]
@@ -257,7 +259,7 @@ def _add_eval_command(sub):
     q.add_argument("--data", required=True, help="eccv16 .h5 file, or synthetic-tvsum / synthetic-summe")
     q.add_argument("--scores", required=True, help=".h5/.hdf5 (a dataset, or a group with 'scores', per video key) or .npz (an array per key): one score >= 0 per clip")
     q.add_argument("--protocol", choices=["tvsum", "summe"], default=None, help="F1 averaged (tvsum) or max (summe) over users; default: inferred from the data and printed")
-    q.add_argument("--splits", default=None, help="split JSON file; needs --fold")
+    q.add_argument("--splits", default=None, help="split JSON file, or a published one's name (tvsum_splits, summe_splits, ..._overlapping); needs --fold")
     q.add_argument("--fold", type=_number(int, 0), default=None, help="evaluate the test videos of this fold of --splits (0-based)")
     q.add_argument("--subset", action="store_true", help="evaluate only the videos the scores file holds (default: every video asked for must be scored)")
     q.add_argument("--no-baselines", action="store_true", help="skip the baseline rows (random, uniform, human, feature_norm, novelty)")
