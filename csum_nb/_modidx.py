@@ -264,6 +264,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'csum_nb.encoders.googlenet_weights_path': ( 'encoders.html#googlenet_weights_path',
                                                                                'csum_nb/encoders.py'),
                                   'csum_nb.encoders.make_encoder': ('encoders.html#make_encoder', 'csum_nb/encoders.py'),
+                                  'csum_nb.encoders.prefetch': ('encoders.html#prefetch', 'csum_nb/encoders.py'),
                                   'csum_nb.encoders.random_encoder': ('encoders.html#random_encoder', 'csum_nb/encoders.py'),
                                   'csum_nb.encoders.register_encoder': ('encoders.html#register_encoder', 'csum_nb/encoders.py')},
             'csum_nb.highlights': { 'csum_nb.highlights.CrossAttentionBlock': ( 'highlights.html#crossattentionblock',

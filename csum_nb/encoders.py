@@ -4,7 +4,7 @@
 
 # %% ../nbs/41_encoders.ipynb #191719c2
 from __future__ import annotations
-import importlib.util
+import importlib.util, queue, threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,7 +19,7 @@ from .video import FrameSampler, STEPS_PER_SECOND, check_length
 # %% auto #0
 __all__ = ['ENCODERS', 'DEFAULT_ENCODER', 'EFFICIENTNET_LITE0_INSTALL', 'GOOGLENET_WEIGHTS', 'GOOGLENET_URL', 'EncoderError',
            'FrameEncoder', 'register_encoder', 'make_encoder', 'RandomConvNet', 'random_encoder', 'PooledFeatures',
-           'efficientnet_lite0_encoder', 'googlenet_weights_path', 'googlenet_encoder', 'encode_video']
+           'efficientnet_lite0_encoder', 'googlenet_weights_path', 'googlenet_encoder', 'prefetch', 'encode_video']
 
 # %% ../nbs/41_encoders.ipynb #423bb4ef
 class EncoderError(CsumError, RuntimeError):
@@ -150,6 +150,32 @@ def googlenet_encoder(device, weights:str|Path|None=None) -> FrameEncoder:
     return FrameEncoder("googlenet", _googlenet_pool5(path), 1024, (224, 224), (123.675, 116.28, 103.53), (58.395, 57.12, 57.375),
                         "resize to 224x224 (no crop), ImageNet mean/std, torchvision GoogLeNet pool5", device)
 
+# %% ../nbs/41_encoders.ipynb #b1b2f60b
+def prefetch(it, # any iterable; its items are produced in a background thread
+             depth:int=2, # items produced ahead of the consumer, at most
+            ):
+    "Iterate over `it` from a background thread, at most `depth` items ahead; its errors are raised here."
+    q, stop, end = queue.Queue(depth), threading.Event(), object()
+    def put(x):
+        while not stop.is_set():
+            try: q.put(x, timeout=0.1); return True
+            except queue.Full: pass
+        return False
+    def work():
+        try:
+            for x in it:
+                if not put((x, None)): return
+            put((end, None))
+        except BaseException as e: put((end, e))
+    th = threading.Thread(target=work, daemon=True, name="prefetch"); th.start()
+    try:
+        while True:
+            x, err = q.get()
+            if err is not None: raise err
+            if x is end: return
+            yield x
+    finally: stop.set(); th.join()
+
 # %% ../nbs/41_encoders.ipynb #2ec4730b
 def encode_video(path:str|Path, # a video file
                  encoder:FrameEncoder|str=DEFAULT_ENCODER, # an encoder or its registry name
@@ -162,7 +188,7 @@ def encode_video(path:str|Path, # a video file
     enc = make_encoder(encoder) if isinstance(encoder, str) else encoder
     s = FrameSampler(path, enc.input_size, rate, batch_size)
     est = s.info.duration_s * rate if s.info.duration_s == s.info.duration_s else None
-    bar = progress(s, show=show, total=int(np.ceil(est / batch_size)) if est else None, **({} if parent is None else dict(parent=parent)))
-    feats = [enc(frames) for frames, _ in bar]
+    bar = progress(prefetch(s), show=show, total=int(np.ceil(est / batch_size)) if est else None, **({} if parent is None else dict(parent=parent)))
+    feats = [enc(frames) for frames, _ in bar]   # the next batch decodes while this one encodes
     check_length(path, s.n_frames, s.duration_s)
     return np.concatenate(feats).astype(np.float32), s
