@@ -7,7 +7,7 @@ from __future__ import annotations
 import os, re
 from collections import Counter
 from collections.abc import Mapping, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import h5py
@@ -17,9 +17,9 @@ from . import CsumError
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['ANNOTATIONS', 'REQUIRED', 'DataError', 'Video', 'make_video', 'validate_video', 'natural_key', 'write_h5',
-           'read_video', 'MissingVideoError', 'resolve_key', 'H5Videos', 'load_h5', 'dataset_info', 'format_info',
-           'video_item', 'pad_collate', 'VideoDataset']
+__all__ = ['ANNOTATIONS', 'SCHEMA_DATASETS', 'REQUIRED', 'DataError', 'Video', 'make_video', 'validate_video', 'natural_key',
+           'write_h5', 'read_video', 'MissingVideoError', 'resolve_key', 'H5Videos', 'load_h5', 'dataset_info',
+           'format_info', 'video_item', 'pad_collate', 'VideoDataset']
 
 # %% ../nbs/02_data.ipynb #e58f572f
 class DataError(CsumError, ValueError):
@@ -48,11 +48,13 @@ class Video:
     gtsummary:np.ndarray|None = None    # (n_steps,) float32 0/1 per clip; None: unlabelled
     video_name:str|None = None    # original name, when the file stores one
     user_scores:np.ndarray|None = None # (n_users, n_frames) raw 1..5 scores, when the file stores them
+    sources:dict = field(default_factory=dict) # more feature sources beside `features`: {dataset name: (n_steps, D_i) float32}
 
     def __post_init__(self):
         for f in ("features", "picks", "change_points", "n_frame_per_seg"): setattr(self, f, np.asarray(getattr(self, f)))
         for f in ANNOTATIONS + ("user_scores",):
             if getattr(self, f) is not None: setattr(self, f, np.asarray(getattr(self, f)))
+        self.sources = {k: np.asarray(a) for k, a in (self.sources or {}).items()}
 
 # %% ../nbs/02_data.ipynb #632d0211
 @patch(as_prop=True)
@@ -182,6 +184,19 @@ def _check_labels(v:Video, source, key, n:int):
         if v.user_scores.shape[1] != v.n_frames: _fail(source, key, "user_scores", f"length {v.user_scores.shape[1]} != n_frames = {v.n_frames}")
         if not np.isfinite(v.user_scores).all(): _fail(source, key, "user_scores", "NaN or inf")
 
+# %% ../nbs/02_data.ipynb #ef4a387c
+SCHEMA_DATASETS = ("features", "picks", "n_steps", "n_frames", "change_points", "n_frame_per_seg", *ANNOTATIONS, "video_name", "user_scores")  # names an extra source cannot take
+
+def _check_sources(v:Video, source, key, n:int):
+    "Every extra feature source: a name of its own, finite float (n_steps, D_i)."
+    if not isinstance(v.sources, dict): _fail(source, key, "sources", f"expected a dict of feature arrays, got {type(v.sources).__name__}")
+    for name, a in v.sources.items():
+        if not isinstance(name, str) or not name or "/" in name or name in SCHEMA_DATASETS:
+            _fail(source, key, str(name), "not a name for a feature source (a dataset name of its own, not one of the eccv16 schema's)")
+        _check_array(a, source, key, name, 2, "f")
+        if len(a) != n: _fail(source, key, name, f"{len(a)} clips, but n_steps = len(features) = {n} (a feature source has one row per clip)")
+        if not np.isfinite(a).all(): _fail(source, key, name, f"NaN or inf at clip {int(np.flatnonzero(~np.isfinite(a).all(1))[0])}")
+
 # %% ../nbs/02_data.ipynb #749751e0
 def validate_video(v:Video, # the record to check
                    source:str="<memory>", # file name (or other origin) for the message
@@ -194,6 +209,7 @@ def validate_video(v:Video, # the record to check
     _check_array(v.n_frame_per_seg, source, key, "n_frame_per_seg", 1, "iu")
     _check_shots(v, source, key)
     _check_annotations(v, source, key, n)
+    _check_sources(v, source, key, n)
     return v
 
 # %% ../nbs/02_data.ipynb #e2e5d22c
@@ -231,6 +247,7 @@ def _write_group(g:h5py.Group, v:Video):
     for ds in ANNOTATIONS if v.labelled else (): g.create_dataset(ds, data=getattr(v, ds).astype(np.float32))
     if v.video_name is not None: g.create_dataset("video_name", data=np.bytes_(v.video_name.encode("utf-8")))
     if v.user_scores is not None: g.create_dataset("user_scores", data=v.user_scores.astype(np.float32))
+    for name, a in v.sources.items(): g.create_dataset(name, data=a.astype(np.float32))
 
 # %% ../nbs/02_data.ipynb #628421f7
 def write_h5(path:str|Path, # the .h5 file to create or replace
@@ -275,11 +292,25 @@ def _decode_name(x) -> str:
 # %% ../nbs/02_data.ipynb #81b10d70
 REQUIRED = ("features", "picks", "n_steps", "n_frames", "change_points", "n_frame_per_seg", "user_summary", "gtscore", "gtsummary")
 
+# %% ../nbs/02_data.ipynb #2bcd14ac
+def _read_sources(g:h5py.Group, source:str, key:str, names:Iterable[str]) -> dict:
+    "{name: float32 array} of the extra feature sources `names` of one group; a missing one is a `DataError` naming it."
+    out = {}
+    for name in names:
+        if name in SCHEMA_DATASETS: _fail(source, key, name, "is an eccv16 dataset, not an extra feature source")
+        if name not in g or not isinstance(g[name], h5py.Dataset):
+            have = sorted(k for k in g if k not in SCHEMA_DATASETS and isinstance(g[k], h5py.Dataset) and g[k].ndim == 2)
+            _fail(source, key, name, f"missing dataset (asked for as a feature source; 2-D datasets beside features here: {', '.join(have) or 'none'})")
+        a = g[name][()]
+        out[name] = a.astype(np.float32, copy=False) if a.dtype.kind == "f" else a
+    return out
+
 # %% ../nbs/02_data.ipynb #dc22ad3a
 def read_video(g:h5py.Group, # one video group of an eccv16 file
                source:str, # file name for messages
                key:str|None=None, # the group name (default: from the group)
                validate:bool=True,
+               sources:Iterable[str]=(), # extra feature sources to read into `Video.sources` (e.g. "features_motion")
               ) -> Video:
     "Read and (by default) validate one eccv16 group into a `Video`."
     key = key or g.name.strip("/").split("/")[-1]
@@ -295,7 +326,7 @@ def read_video(g:h5py.Group, # one video group of an eccv16 file
               _as_int(g["change_points"][()], source, key, "change_points"), _as_int(g["n_frame_per_seg"][()], source, key, "n_frame_per_seg"),
               *(f32(ds) if labelled else None for ds in ANNOTATIONS),
               _decode_name(g["video_name"][()]) if "video_name" in g else None,
-              f32("user_scores") if "user_scores" in g else None)
+              f32("user_scores") if "user_scores" in g else None, _read_sources(g, source, key, sources))
     return validate_video(v, source) if validate else v
 
 # %% ../nbs/02_data.ipynb #aa3859dc
@@ -318,8 +349,8 @@ def resolve_key(key:str, # "video_3" or a prefixed "eccv16_dataset_tvsum_google_
 # %% ../nbs/02_data.ipynb #5f4fb3ff
 class H5Videos(Mapping):
     "Lazy read-only `Mapping[str, Video]` over an eccv16 HDF5 file; a video is read and validated on access."
-    def __init__(self, path:str|Path, validate:bool=True):
-        self.path, self.validate = Path(path), validate
+    def __init__(self, path:str|Path, validate:bool=True, sources:Iterable[str]=()):
+        self.path, self.validate, self.sources = Path(path), validate, tuple(sources)
         if not self.path.is_file(): raise FileNotFoundError(f"{self.path}: no such file")
         self._f, self._pid = None, None
         try:
@@ -329,7 +360,7 @@ class H5Videos(Mapping):
 
     def __getitem__(self, key:str) -> Video:
         k = resolve_key(key, self._keys, self.path.name)
-        return read_video(self.file[k], self.path.name, k, self.validate)
+        return read_video(self.file[k], self.path.name, k, self.validate, self.sources)
 
     def __iter__(self): return iter(self._keys)
     def __len__(self): return len(self._keys)
@@ -368,9 +399,10 @@ def __repr__(self:H5Videos): return f"H5Videos({str(self.path)!r}, {len(self)} v
 # %% ../nbs/02_data.ipynb #dc1d9087
 def load_h5(path:str|Path, # an eccv16-schema .h5 file
             validate:bool=True, # validate each video as it is read
+            sources:Iterable[str]=(), # extra feature sources read into each `Video.sources` (e.g. "features_motion")
            ) -> H5Videos:
     "Open an eccv16 HDF5 file as a lazy `Mapping[str, Video]` (nothing but the group names is read here)."
-    return H5Videos(path, validate)
+    return H5Videos(path, validate, sources)
 
 # %% ../nbs/02_data.ipynb #8ed2c60d
 def dataset_info(path:str|Path, # an eccv16-schema .h5 file
@@ -408,11 +440,26 @@ _CLIP_FIELDS = ("gtscore", "gtsummary")   # per-clip targets that pad_collate pa
 
 # %% ../nbs/02_data.ipynb #bd82bfd0
 def video_item(v:Video) -> dict:
-    "A `Video` as a dataset item: tensors on the clip axis (no `gtscore`/`gtsummary` when unlabelled), NumPy arrays on the frame axis."
+    "A `Video` as a dataset item: tensors on the clip axis (no `gtscore`/`gtsummary` when unlabelled; `sources` only when it has some), NumPy arrays on the frame axis."
     labels = {ds: torch.from_numpy(np.asarray(getattr(v, ds), np.float32)) for ds in _CLIP_FIELDS} if v.labelled else {}
+    if v.sources: labels["sources"] = {n: torch.from_numpy(np.ascontiguousarray(a, np.float32)) for n, a in v.sources.items()}
     return dict(key=v.key, features=torch.from_numpy(np.ascontiguousarray(v.features, np.float32)), **labels,
                 picks=v.picks, n_frames=int(v.n_frames), change_points=v.change_points, n_frame_per_seg=v.n_frame_per_seg,
                 user_summary=v.user_summary, video_name=v.video_name)
+
+# %% ../nbs/02_data.ipynb #6b8cbb46
+def _pad_sources(items:list[dict], lengths:Tensor) -> dict:
+    "{name: (B,T,D_i)} extra sources of a batch, padded like the features; every item must have the same sources, one row per clip."
+    names = list(items[0].get("sources", {}))
+    for x, n in zip(items, lengths.tolist()):
+        if list(x.get("sources", {})) != names: raise ValueError(f"pad_collate: {x['key']} has feature sources {list(x.get('sources', {}))}, {items[0]['key']} has {names}")
+        for s, a in x["sources"].items():
+            if a.ndim != 2 or len(a) != n: raise ValueError(f"pad_collate: {x['key']}/{s}: shape {tuple(a.shape)}, expected ({n}, D) like its features")
+    out = {}
+    for s in names:
+        if len({x["sources"][s].shape[-1] for x in items}) != 1: raise ValueError(f"pad_collate: {s} has different sizes D in one batch: {[tuple(x['sources'][s].shape) for x in items]}")
+        out[s] = torch.nn.utils.rnn.pad_sequence([torch.as_tensor(x["sources"][s], dtype=torch.float32) for x in items], batch_first=True)
+    return out
 
 # %% ../nbs/02_data.ipynb #977fc680
 def pad_collate(batch:list[dict|Video], # items from `VideoDataset` (or `Video`s)
@@ -426,6 +473,7 @@ def pad_collate(batch:list[dict|Video], # items from `VideoDataset` (or `Video`s
     lengths = torch.tensor([len(f) for f in feats])
     out = dict(features=torch.nn.utils.rnn.pad_sequence(feats, batch_first=True),
                mask=torch.arange(int(lengths.max()))[None] < lengths[:, None], lengths=lengths, keys=[x["key"] for x in items])
+    if any("sources" in x for x in items): out["sources"] = _pad_sources(items, lengths)
     for k in _CLIP_FIELDS:
         if all(k in x for x in items): out[k] = torch.nn.utils.rnn.pad_sequence([torch.as_tensor(x[k], dtype=torch.float32) for x in items], batch_first=True)
     for k in items[0]:

@@ -226,6 +226,8 @@ def load_scorer(path:str|Path, # a model file from `fit_on_dataset` / `csum fit`
     if enc is not None and encoder_name is not None and enc != encoder_name:
         raise SummaryError(f"{path}: trained on features of the {enc} encoder, but these come from {encoder_name}; summarize with --encoder {enc}")
     model, cfg = load_model(path, device, ck)
+    if len(cfg.sources) > 1: raise SummaryError(f"{path}: the scorer reads {len(cfg.sources)} feature sources ({', '.join(cfg.sources)}); a video gives only "
+                                                "its features here: summarize with a model trained on features alone")
     return model.scorer, f"model {Path(path).name}: {cfg.backbone}, {cfg.regime} regime" + (f", {enc} features" if enc else "")
 
 # %% ../nbs/42_summarize.ipynb #8119bce3

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math, json, shutil, hashlib, os, tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Sequence
 import numpy as np
 import h5py
 from scipy import stats, signal
@@ -15,10 +16,13 @@ from .data import Video, DataError, write_h5, load_h5, validate_video
 from .metrics import shot_values, knapsack_select
 
 # %% auto #0
-__all__ = ['FILLER', 'CATEGORY', 'SPECIFIC', 'EVENT', 'KIND_NAMES', 'TVSUM_REFERENCE', 'SYNTH_KINDS', 'GENERATOR_VERSION',
-           'WorldConfig', 'TVSumConfig', 'SynthTruth', 'make_tvsum', 'plot_synthetic_video', 'annotator_agreement',
-           'score_histogram', 'annotation_stats', 'plot_calibration', 'SumMeConfig', 'make_summe', 'HighlightsConfig',
-           'make_highlights', 'write_synthetic', 'tree_sha256', 'default_dataset']
+__all__ = ['EXTRA_SOURCES', 'FILLER', 'CATEGORY', 'SPECIFIC', 'EVENT', 'KIND_NAMES', 'TVSUM_REFERENCE', 'SYNTH_KINDS',
+           'GENERATOR_VERSION', 'WorldConfig', 'TVSumConfig', 'SynthTruth', 'make_tvsum', 'plot_synthetic_video',
+           'annotator_agreement', 'score_histogram', 'annotation_stats', 'plot_calibration', 'SumMeConfig',
+           'make_summe', 'HighlightsConfig', 'make_highlights', 'write_synthetic', 'tree_sha256', 'default_dataset']
+
+# %% ../nbs/07_synthetic.ipynb #16ce7b4c
+EXTRA_SOURCES = {"motion": "features_motion"}  # extra feature sources the generator can write: name -> its dataset in each video group
 
 # %% ../nbs/07_synthetic.ipynb #6492cdd9
 @dataclass(frozen=True)
@@ -50,11 +54,17 @@ class WorldConfig:
     # importance (latent informativeness) ranges for filler, category, video-specific, event
     importance_ranges:tuple = ((0.0, 0.15), (0.35, 0.7), (0.5, 0.9), (0.8, 1.0))
     importance_wobble:float = 0.08 # sd of the slow AR(1) variation of importance within a scene
+    # extra feature sources, written only when asked for (see "A second source: motion")
+    extra_sources:tuple = ()       # names from EXTRA_SOURCES; "motion" writes `features_motion` beside `features`
+    motion_dim:int = 128           # units of the motion-like source
+    motion_noise_sd:float = 0.5    # sd of its independent noise per unit and clip (a unit's input within a scene has sd 1)
 
     def __post_init__(self):
         name = type(self).__name__
         if not math.isclose(sum(self.scene_probs), 1): raise ValueError(f"{name}.scene_probs must sum to 1, got {self.scene_probs}")
         if not self.content_radius > 0: raise ValueError(f"{name}.content_radius must be positive, got {self.content_radius}")
+        ok = isinstance(self.extra_sources, tuple) and set(self.extra_sources) <= set(EXTRA_SOURCES) and len(set(self.extra_sources)) == len(self.extra_sources)
+        if not ok: raise ValueError(f"{name}.extra_sources must be a tuple of distinct names from {tuple(EXTRA_SOURCES)}, got {self.extra_sources!r}")
 
 # %% ../nbs/07_synthetic.ipynb #09fde171
 @dataclass(frozen=True)
@@ -123,7 +133,8 @@ def _world(seed:int, cfg:WorldConfig) -> dict:
     L, D, r = cfg.latent_dim, cfg.feat_dim, cfg.content_radius
     W = rng.standard_normal((L, D)) / math.sqrt(L)
     b = -stats.norm.ppf(cfg.zero_frac) * r + 0.3 * rng.standard_normal(D)   # a prototype's pre-activation has sd r
-    return dict(W=W, b=b, size=_relu_size(b, r), filler=_on_shell(rng.standard_normal((cfg.n_filler_protos, L)), cfg))
+    return dict(W=W, b=b, size=_relu_size(b, r), filler=_on_shell(rng.standard_normal((cfg.n_filler_protos, L)), cfg),
+                motion=_motion_map(seed, cfg) if "motion" in cfg.extra_sources else None)
 
 # %% ../nbs/07_synthetic.ipynb #2c2a9b76
 def _category_protos(rng:np.random.Generator, cfg:WorldConfig, n_cat:int) -> np.ndarray:
@@ -179,6 +190,37 @@ def _features(z:np.ndarray, world:dict, cfg:WorldConfig) -> np.ndarray:
     rel = np.linalg.norm(z, axis=1, keepdims=True) / (cfg.content_radius * math.sqrt(cfg.latent_dim))
     x = x * (world["size"] * rel / np.where(size > 0, size, 1))
     return (np.round(x / cfg.feat_quantum) * cfg.feat_quantum).astype(np.float32)
+
+# %% ../nbs/07_synthetic.ipynb #432f05fc
+_MOTION_STREAM = 2  # appended to a random stream: the motion source draws from generators of its own (1 is the highlights' audio)
+
+def _motion_map(seed:int, cfg:WorldConfig) -> dict:
+    "What the motion source of a seed shares: a map of the latent velocity to `motion_dim` units, their biases, the typical velocity."
+    rng = _rng(seed, 0, _MOTION_STREAM)
+    W = rng.standard_normal((cfg.latent_dim, cfg.motion_dim)) / math.sqrt(cfg.latent_dim)
+    b = -stats.norm.ppf(cfg.zero_frac) * math.hypot(1, cfg.motion_noise_sd) + 0.3 * rng.standard_normal(cfg.motion_dim)
+    v_sd = math.sqrt(2 * (1 - cfg.drift_rho) * cfg.drift_sd**2 + 2 * cfg.clip_noise_sd**2)   # sd of z_t - z_(t-1) per latent dimension within a scene
+    return dict(W=W, b=b, v_sd=v_sd)
+
+# %% ../nbs/07_synthetic.ipynb #a62352cc
+def _motion(z:np.ndarray, # (n_steps, L) latent path
+            mm:dict, # `_motion_map` of the seed
+            rng:np.random.Generator, # the video's motion stream
+            cfg:WorldConfig) -> np.ndarray:
+    "(n_steps, motion_dim) float32 motion-like source: ReLU of a random map of the latent velocity (in units of its within-scene sd) plus noise."
+    v = np.diff(z, axis=0, prepend=z[:1]) / mm["v_sd"]
+    x = np.maximum(v @ mm["W"] + mm["b"] + cfg.motion_noise_sd * rng.standard_normal((len(z), cfg.motion_dim)), 0)
+    return (np.round(x / cfg.feat_quantum) * cfg.feat_quantum).astype(np.float32)
+
+# %% ../nbs/07_synthetic.ipynb #cf71fbf5
+def _extra_sources(z:np.ndarray, # (n_steps, L) latent path of one video
+                   world:dict, # `_world` of the seed
+                   rng_of, # rng_of(stream) -> the video's generator for one source
+                   cfg:WorldConfig) -> dict:
+    "{dataset name: (n_steps, D_i) float32} of the extra sources `cfg.extra_sources` of one video (empty by default)."
+    out = {}
+    if "motion" in cfg.extra_sources: out[EXTRA_SOURCES["motion"]] = _motion(z, world["motion"], rng_of(_MOTION_STREAM), cfg)
+    return out
 
 # %% ../nbs/07_synthetic.ipynb #5539dbb2
 def _change_points(bounds:list[int], n_frames:int, stride:int) -> np.ndarray:
@@ -253,7 +295,8 @@ def _tvsum_video(seed:int, k:int, cname:str, cat_protos:np.ndarray, world:dict, 
     us = _annotate(rng, cfg, c["importance"], n_frames)
     g = _gtscore(us, picks)
     v = Video(f"video_{k}", _features(c["z"], world, cfg), picks, n_frames, cps, cps[:, 1] - cps[:, 0] + 1,
-              _keyshots(us, cps, cfg.proportion), g, _gtsummary(g, picks, cps, n_frames, cfg), name, us)
+              _keyshots(us, cps, cfg.proportion), g, _gtsummary(g, picks, cps, n_frames, cfg), name, us,
+              sources=_extra_sources(c["z"], world, lambda s: _rng(seed, _DATASET_IDS["tvsum"], k, s), cfg))
     return v, SynthTruth(c["importance"], c["kind"], cname)
 
 # %% ../nbs/07_synthetic.ipynb #f203a329
@@ -446,7 +489,8 @@ def make_summe(seed:int=0, # the one seed
         us = np.stack([_summe_user(rng, cfg, c["importance"], n_frames) for _ in range(int(rng.integers(cfg.n_users[0], cfg.n_users[1] + 1)))])
         g = us[:, picks].mean(0).astype(np.float32)
         vids[f"video_{k}"] = Video(f"video_{k}", _features(c["z"], world, cfg), picks, n_frames, cps, cps[:, 1] - cps[:, 0] + 1,
-                                   us, g, _gtsummary(g, picks, cps, n_frames, cfg), f"topic_{k:02d}")
+                                   us, g, _gtsummary(g, picks, cps, n_frames, cfg), f"topic_{k:02d}",
+                                   sources=_extra_sources(c["z"], world, lambda s: _rng(seed, did, k, s), cfg))
         truth[f"video_{k}"] = SynthTruth(c["importance"], c["kind"], f"topic_{k:02d}")
     return (vids, truth) if return_truth else vids
 
@@ -534,7 +578,8 @@ def _highlight_video(seed, d, i, domain, protos, world, cfg):
         if l == 1: hl[s:e + 1] = 1
     g = hl[picks]
     audio = _audio_stream(_rng(seed, _DATASET_IDS["highlights"], d + 1, i, _AUDIO_STREAM), cfg, c["importance"])
-    v = Video(vid, _features(c["z"], world, cfg), picks, n_frames, cps, cps[:, 1] - cps[:, 0] + 1, hl[None], g, g.copy(), f"{domain}/{vid}")
+    v = Video(vid, _features(c["z"], world, cfg), picks, n_frames, cps, cps[:, 1] - cps[:, 0] + 1, hl[None], g, g.copy(), f"{domain}/{vid}",
+              sources=_extra_sources(c["z"], world, lambda s: _rng(seed, _DATASET_IDS["highlights"], d + 1, i, s), cfg))
     return v, SynthTruth(c["importance"], c["kind"], domain, dict(clips=clips, labels=lab, split=split, tight=tight, relevant=bool(relevant), mturk=mturk, audio=audio))
 
 # %% ../nbs/07_synthetic.ipynb #8bea3021
@@ -653,10 +698,13 @@ GENERATOR_VERSION = 3   # 1: first release; 2: content on one sphere, feature si
 
 def default_dataset(kind:str="tvsum", # "tvsum", "summe" or "highlights"
                     seed:int=0, # the one seed
+                    extra_sources:Sequence[str]=(), # extra feature sources to write too (names of EXTRA_SOURCES, e.g. "motion")
                    ) -> Path:
-    "Path of the embedded default dataset `kind`, generated into the cache on first use (default knobs)."
+    "Path of the embedded default dataset `kind`, generated into the cache on first use (default knobs, plus the extra sources asked for)."
     if kind not in SYNTH_KINDS: raise ValueError(f"kind must be one of {SYNTH_KINDS}, got {kind!r}")
-    name = f"{kind}_v{GENERATOR_VERSION}_seed{seed}" + ("" if kind == "highlights" else ".h5")
+    extra = tuple(sorted(dict.fromkeys(extra_sources)))
+    cfg = _CONFIGS[kind](extra_sources=extra)   # refuses unknown names
+    name = f"{kind}_v{GENERATOR_VERSION}_seed{seed}" + "".join(f"+{s}" for s in extra) + ("" if kind == "highlights" else ".h5")
     path = cache_dir("synthetic")/name
-    if not (path/"features.h5" if kind == "highlights" else path).exists(): write_synthetic(kind, path, seed)
+    if not (path/"features.h5" if kind == "highlights" else path).exists(): write_synthetic(kind, path, seed, cfg)
     return path

@@ -16,7 +16,7 @@ from torch import Tensor
 from fastcore.basics import patch
 from . import CsumError
 from .core import seed_everything, get_device, atomic_write, progress
-from .data import DataError, H5Videos, Video, load_h5, validate_video, video_item, pad_collate, natural_key, resolve_key
+from .data import DataError, H5Videos, Video, load_h5, validate_video, video_item, pad_collate, natural_key, resolve_key, SCHEMA_DATASETS
 from .splits import load_splits, check_split_keys, kfold_splits
 from .datasets import BENCHMARK_SPLITS, REGISTRY, benchmark_of, published_splits
 from .topk import TOPK_SELECTORS
@@ -29,8 +29,8 @@ from .backbones import BACKBONES, make_backbone
 # %% auto #0
 __all__ = ['REGIMES', 'WINDOW_N', 'TRAIN_TAU', 'CHECKPOINT', 'MODEL_FILE', 'CONFIG_FILE', 'CHECKPOINT_FORMAT', 'HISTORY_COLUMNS',
            'TIME_COLUMNS', 'FINAL', 'ConfigError', 'TrainConfig', 'batch_k', 'open_dataset', 'load_videos',
-           'VideoTable', 'epoch_batches', 'eval_batches', 'carve_validation', 'SummaryModel', 'build_model',
-           'gather_negatives', 'step_seed', 'select_topk', 'csum_batch_loss', 'batch_loss', 'rng_state',
+           'VideoTable', 'model_inputs', 'epoch_batches', 'eval_batches', 'carve_validation', 'SummaryModel',
+           'build_model', 'gather_negatives', 'step_seed', 'select_topk', 'csum_batch_loss', 'batch_loss', 'rng_state',
            'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'autocast_for', 'train_epoch', 'requirements_of',
            'eval_pass', 'rescale_scores', 'eval_epoch', 'RunState', 'FitResult', 'fold_keys', 'data_fingerprint',
            'write_json', 'write_history', 'plot_history', 'write_png', 'fit', 'load_model', 'predict_scores',
@@ -52,6 +52,7 @@ class TrainConfig:
     "Everything that decides a training run; JSON-serialisable and validated when created."
     backbone:str = "transformer"        # score predictor g: a key of `csum_nb.backbones.BACKBONES` (VASNet collapses in the csum regime: see the demo)
     backbone_kwargs:dict = field(default_factory=dict) # its architecture options, passed to `make_backbone`
+    sources:list = field(default_factory=lambda: ["features"]) # feature sources g reads: "features" first, then extra datasets (MSVA only)
     regime:str = "csum"                 # "csum" (Eq. 1, reads no label) or "supervised" (the backbone's own loss on gtscore)
     selector:str = "successive_halving" # differentiable top-k: a key of `csum_nb.topk.TOPK_SELECTORS`
     selector_kwargs:dict = field(default_factory=dict) # its options (temperature, sharpness, temperature_floor, ...)
@@ -74,7 +75,9 @@ class TrainConfig:
     checkpoint_every:int = 1            # write the resumable checkpoint every this many epochs (and at the end)
     protocol:str|None = None            # "tvsum" or "summe" evaluation; None = `infer_protocol` of the data
 
-    def __post_init__(self): self.validate()
+    def __post_init__(self):
+        if isinstance(self.sources, tuple): self.sources = list(self.sources)   # one form, so configs compare equal after JSON
+        self.validate()
 
 # %% ../nbs/21_train.ipynb #a1ce156f
 def _bad(name:str, msg:str): raise ConfigError(f"config: {name}: {msg}")
@@ -93,6 +96,19 @@ def _check_names(c:TrainConfig):
     if c.protocol is not None and c.protocol not in PROTOCOLS: _bad("protocol", f"must be one of {sorted(PROTOCOLS)} or null, got {c.protocol!r}")
     if not isinstance(c.device, str): _bad("device", f"must be a string such as 'auto', 'cpu' or 'cuda', got {c.device!r}")
     if not isinstance(c.amp, bool): _bad("amp", f"must be true or false, got {c.amp!r}")
+
+# %% ../nbs/21_train.ipynb #fbdd303c
+def _check_sources(c:TrainConfig):
+    "The feature sources: distinct dataset names, the main `features` first; several only for a backbone that fuses them (MSVA)."
+    s = c.sources
+    if not isinstance(s, list) or not s: _bad("sources", f"must be a non-empty list of dataset names, got {s!r}")
+    if not all(isinstance(x, str) and x and "/" not in x for x in s): _bad("sources", f"must be dataset names (non-empty, without '/'), got {', '.join(map(repr, s))}")
+    if s[0] != "features": _bad("sources", f"the first source must be 'features' (the clips the summary is made of, and dist_n's windows), got {', '.join(s)}")
+    if len(set(s)) != len(s): _bad("sources", f"names a source twice: {', '.join(s)}")
+    bad = [x for x in s[1:] if x in SCHEMA_DATASETS]
+    if bad: _bad("sources", f"{bad[0]!r} is an eccv16 dataset, not a feature source")
+    if len(s) > 1 and c.backbone.lower() != "msva":
+        _bad("sources", f"backbone {c.backbone!r} reads one feature source; {len(s)} sources ({', '.join(s)}) need backbone msva")
 
 # %% ../nbs/21_train.ipynb #95ea25c5
 _INTS = dict(n=1, proj_dim=1, batch_size=1, epochs=1, seed=0, eval_every=0, checkpoint_every=1)  # field: smallest value
@@ -137,7 +153,7 @@ def _check_options(c:TrainConfig):
 @patch
 def validate(self:TrainConfig) -> TrainConfig:
     "Check every field (raises `ConfigError` naming it); return the config."
-    _check_names(self); _check_numbers(self); _check_options(self)
+    _check_names(self); _check_sources(self); _check_numbers(self); _check_options(self)
     if self.regime == "csum" and self.batch_size < 2:
         _bad("batch_size", "the csum regime needs >= 2 videos per batch (Eq. 1 contrasts each video with the others)")
     if self.patience is not None and self.val_fraction == 0:
@@ -181,29 +197,54 @@ def batch_k(lengths, # (B,) valid lengths of the batch's videos, or their (B,T) 
                                  f"(k_fraction={k_fraction}, min_k={min_k}); leave out videos shorter than {min_k} clips")
     return k
 
+# %% ../nbs/21_train.ipynb #eac36ce2
+def _synthetic_path(name:str, # "synthetic-tvsum" or "synthetic-summe"
+                    extra:Sequence[str], # extra feature sources wanted, as dataset names ("features_motion")
+                   ) -> Path:
+    "The cached embedded set `name`, written with the extra sources asked for (the generator's opt-in sources)."
+    from csum_nb.synthetic import default_dataset, EXTRA_SOURCES
+    kind = name.removeprefix("synthetic-")
+    if kind not in ("tvsum", "summe"): raise CsumError(f"{name}: the embedded synthetic sets are synthetic-tvsum and synthetic-summe")
+    by_ds = {ds: src for src, ds in EXTRA_SOURCES.items()}
+    bad = [s for s in extra if s not in by_ds]
+    if bad: raise CsumError(f"{name}: the synthetic sets can write the feature sources {', '.join(['features', *by_ds])}, not {bad[0]!r}")
+    return default_dataset(kind, extra_sources=[by_ds[s] for s in extra])
+
 # %% ../nbs/21_train.ipynb #892b90ae
 def open_dataset(data, # eccv16 .h5 path, "synthetic-tvsum" / "synthetic-summe", an `H5Videos`, or {key: Video}
+                 sources:Sequence[str]=("features",), # feature sources to read (extra ones into `Video.sources`)
                 ) -> tuple[Mapping, str, Path|None]:
     "`(videos, name, path)`: a dataset as a mapping of `Video`s, the name errors use, and its file (None in memory)."
-    if isinstance(data, H5Videos): return data, data.path.name, data.path
+    extra = [s for s in sources if s != "features"]
+    if isinstance(data, H5Videos):
+        if set(extra) <= set(data.sources): return data, data.path.name, data.path
+        data = H5Videos(data.path, data.validate, tuple(dict.fromkeys([*data.sources, *extra])))
+        return data, data.path.name, data.path
     if isinstance(data, Mapping): return data, "<memory>", None
     if not isinstance(data, (str, Path)): raise TypeError(f"data must be a path, a synthetic set's name or a mapping of videos, got {type(data).__name__}")
-    if str(data).startswith("synthetic-"):
-        kind = str(data).removeprefix("synthetic-")
-        if kind not in ("tvsum", "summe"): raise CsumError(f"{data}: the embedded synthetic sets are synthetic-tvsum and synthetic-summe")
-        from csum_nb.synthetic import default_dataset
-        data = default_dataset(kind)
-    videos = load_h5(data)
+    if str(data).startswith("synthetic-"): data = _synthetic_path(str(data), extra)
+    videos = load_h5(data, sources=extra)
     return videos, videos.path.name, videos.path
+
+# %% ../nbs/21_train.ipynb #0b61dcea
+def _check_video_sources(v:Video, extra:Sequence[str], source:str, first:tuple, seen:Mapping):
+    "Every extra source of `v` is there and has the size the first video `first[0]` (in `seen`, or `v` itself) has."
+    for s in extra:
+        if s not in v.sources:
+            raise DataError(f"{source}: {v.key}/{s}: missing feature source (this video has {', '.join(['features', *v.sources])})")
+        ref = seen[first[0]].sources[s] if first[0] in seen else v.sources[s]
+        if v.sources[s].shape[1] != ref.shape[1]:
+            raise DataError(f"{source}: {v.key}/{s}: D={v.sources[s].shape[1]} features per clip, but {first[0]} has D={ref.shape[1]}")
 
 # %% ../nbs/21_train.ipynb #19a29359
 def load_videos(videos:Mapping, # {key: Video}, e.g. from `open_dataset`
                 keys:Sequence[str], # the videos wanted ("video_3" or prefixed "dataset/video_3")
                 n:int=1, # every video needs at least n clips
                 source:str="<memory>", # dataset name for messages
+                sources:Sequence[str]=("features",), # feature sources every video must have (extra ones in `Video.sources`)
                ) -> dict[str, Video]:
-    "The videos `keys` read and checked once (schema, >= n clips, one feature size), in memory, by their plain keys."
-    out, first = {}, None
+    "The videos `keys` read and checked once (schema, >= n clips, one feature size per source), in memory, by their plain keys."
+    out, first, extra = {}, None, [s for s in sources if s != "features"]
     for key in keys:
         k = resolve_key(key, videos.keys(), source)
         v = videos[k]
@@ -212,6 +253,7 @@ def load_videos(videos:Mapping, # {key: Video}, e.g. from `open_dataset`
         if T < n: raise DataError(f"{source}: {k}/features: {T} clips, fewer than the window length n={n} (leave the video out or use a smaller n)")
         if first is None: first = (k, D)
         elif D != first[1]: raise DataError(f"{source}: {k}/features: D={D} features per clip, but {first[0]} has D={first[1]}")
+        _check_video_sources(v, extra, source, first, out)
         out[k] = v
     return out
 
@@ -221,15 +263,22 @@ class VideoTable:
     def __init__(self, videos:Mapping, # {key: Video}
                  keys:Sequence[str], # rows of the table, in order
                  labels:bool=False, # also hold gtscore and gtsummary (supervised regime)
-                 device="cpu"):
-        keep = ("key", "features") + (("gtscore", "gtsummary") if labels else ())
-        b = pad_collate([{f: it[f] for f in keep} for it in (video_item(videos[k]) for k in keys)])
-        self.keys, self.lengths, self.labels = list(keys), b["lengths"].numpy(), labels
-        self.tensors = {f: b[f].to(device) for f in ("features", "mask") + keep[2:]}
+                 device="cpu",
+                 sources:Sequence[str]=("features",)): # feature sources to hold; extra ones under their own names
+        keep, extra = ("key", "features") + (("gtscore", "gtsummary") if labels else ()), [s for s in sources if s != "features"]
+        pick = lambda it: {f: it[f] for f in keep} | ({"sources": {s: it["sources"][s] for s in extra}} if extra else {})
+        b = pad_collate([pick(it) for it in (video_item(videos[k]) for k in keys)])
+        self.keys, self.lengths, self.labels, self.sources = list(keys), b["lengths"].numpy(), labels, ["features", *extra]
+        self.tensors = {f: b[f].to(device) for f in ("features", "mask") + keep[2:]} | {s: b["sources"][s].to(device) for s in extra}
 
     def __len__(self): return len(self.keys)
     @property
     def dim(self) -> int: return self.tensors["features"].shape[-1]
+    @property
+    def in_dim(self) -> int|list[int]:
+        "What the backbone is built for: D of `features`, or one D per source when there are several."
+        dims = [self.tensors[s].shape[-1] for s in self.sources]
+        return dims[0] if len(dims) == 1 else dims
 
 # %% ../nbs/21_train.ipynb #51e92cd5
 @patch
@@ -239,6 +288,13 @@ def batch(self:VideoTable, idx) -> dict:
     T = int(self.lengths[idx].max())
     i = torch.as_tensor(idx, device=self.tensors["features"].device)
     return {f: t[i, :T] for f, t in self.tensors.items()} | dict(lengths=self.lengths[idx], keys=[self.keys[j] for j in idx])
+
+# %% ../nbs/21_train.ipynb #ffb0d3da
+def model_inputs(batch:dict, # from `VideoTable.batch`
+                 sources:Sequence[str]=("features",), # the run's feature sources
+                ):
+    "What g reads from a batch: the `(B,T,D)` features, or the list of `(B,T,D_i)` sources when there are several."
+    return batch["features"] if len(sources) == 1 else [batch[s] for s in sources]
 
 # %% ../nbs/21_train.ipynb #7a8ac7da
 def epoch_batches(lengths:np.ndarray, # (N,) valid length of each video of the table
@@ -278,22 +334,25 @@ def carve_validation(keys:Sequence[str], # the training keys of a run
 # %% ../nbs/21_train.ipynb #602f7917
 class SummaryModel(nn.Module):
     "What training learns: the score predictor g (`scorer`) and, in the csum regime, the window projector h (`projector`)."
-    def __init__(self, scorer:nn.Module, projector:nn.Module|None=None):
+    def __init__(self, scorer:nn.Module, projector:nn.Module|None=None, sources:Sequence[str]=("features",)):
         super().__init__()
-        self.scorer, self.projector = scorer, projector
+        self.scorer, self.projector, self.sources = scorer, projector, list(sources)
 
-    def forward(self, x:Tensor, mask:Tensor|None=None) -> Tensor:
+    def forward(self, x, # (B,T,D) features, or the list of (B,T,D_i) sources of `self.sources`
+                mask:Tensor|None=None) -> Tensor:
         "Scores `(B,T)` of g (0 at padded clips)."
         return self.scorer(x, mask)
 
 # %% ../nbs/21_train.ipynb #5f8cedc0
 def build_model(cfg:TrainConfig, # the run's configuration
-                in_dim:int, # feature size D of the data
+                in_dim:int|Sequence[int], # feature size D of the data, or one per source of `cfg.sources`
                ) -> SummaryModel:
-    "g from the backbone registry and, for the csum regime, h = `WindowProjector(in_dim, proj_dim, n, proj_hidden)`."
-    g = make_backbone(cfg.backbone, in_dim, **cfg.backbone_kwargs)
-    h = WindowProjector(in_dim, cfg.proj_dim, cfg.n, cfg.proj_hidden) if cfg.regime == "csum" else None
-    return SummaryModel(g, h)
+    "g from the backbone registry and, for the csum regime, h = `WindowProjector(D, proj_dim, n, proj_hidden)` on the main `features`."
+    dims = [in_dim] if isinstance(in_dim, int) else list(in_dim)
+    if len(dims) != len(cfg.sources): raise ConfigError(f"config: sources: {len(cfg.sources)} sources ({', '.join(cfg.sources)}) but {len(dims)} feature sizes {dims}")
+    g = make_backbone(cfg.backbone, dims[0] if len(dims) == 1 else dims, **cfg.backbone_kwargs)
+    h = WindowProjector(dims[0], cfg.proj_dim, cfg.n, cfg.proj_hidden) if cfg.regime == "csum" else None
+    return SummaryModel(g, h, cfg.sources)
 
 # %% ../nbs/21_train.ipynb #c6067494
 def gather_negatives(video_emb:Tensor, # (B,E) embeddings of this process's videos
@@ -322,9 +381,10 @@ def csum_batch_loss(model:SummaryModel, # g and h
                     cfg:TrainConfig, # selector, its options and τ
                     negatives:Callable=gather_negatives, # where Eq. 1 gets its batch
                     seed:int=0, # noise seed for selectors that draw noise
+                    inputs=None, # what g reads when it is not `x` alone: the list of sources (`model_inputs`)
                    ) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
     "Eq. 1 for a batch: `(loss, scores (B,T), summary (B,K,D), P (B,K,T), filled slots (B,K))`, K = max k, slots in time order."
-    s, k = model.scorer(x, mask), torch.as_tensor(k, device=x.device)
+    s, k = model.scorer(x if inputs is None else inputs, mask), torch.as_tensor(k, device=x.device)
     S, P = select_topk(cfg, x, s, k, mask, seed)
     sm = torch.arange(S.shape[1], device=x.device) < k[:, None]   # the slots each video fills (the first k)
     S, P = order_by_position(S, P, sm)                              # time order, filled slots still first
@@ -335,12 +395,12 @@ def csum_batch_loss(model:SummaryModel, # g and h
 # %% ../nbs/21_train.ipynb #329ae1d6
 def batch_loss(model:SummaryModel, batch:dict, cfg:TrainConfig, negatives:Callable=gather_negatives, seed:int=0) -> tuple[Tensor, dict]:
     "The regime's loss of one batch from `VideoTable.batch`, and what it selected (`k`, `S`, `P`; csum only)."
-    x, mask = batch["features"], batch["mask"]
+    x, mask, inputs = batch["features"], batch["mask"], model_inputs(batch, cfg.sources)
     if cfg.regime == "csum":
         k = batch_k(batch["lengths"], cfg.k_fraction, cfg.n)
-        loss, s, S, P, sm = csum_batch_loss(model, x, mask, k, cfg, negatives, seed)
+        loss, s, S, P, sm = csum_batch_loss(model, x, mask, k, cfg, negatives, seed, inputs)
         return loss, dict(k=k, S=S, P=P, slots=sm)
-    return model.scorer.supervised_loss(x, batch["gtscore"], mask, batch.get("gtsummary")), {}
+    return model.scorer.supervised_loss(inputs, batch["gtscore"], mask, batch.get("gtsummary")), {}
 
 # %% ../nbs/21_train.ipynb #bbd3195a
 def rng_state() -> dict:
@@ -415,11 +475,11 @@ def eval_pass(model:SummaryModel, table:VideoTable, cfg:TrainConfig, negatives:C
     "`(stats, scores)`: the loss, mean k and requirement diagnostics over `table`'s videos, and `{key: (n_steps,) raw scores}`."
     model.eval(); losses, diag, scores, ks = [], {}, {}, []
     for idx in eval_batches(table.lengths, cfg.batch_size):
-        b = table.batch(idx); x, mask = b["features"], b["mask"]
+        b = table.batch(idx); x, mask, inputs = b["features"], b["mask"], model_inputs(b, cfg.sources)
         k = batch_k(b["lengths"], cfg.k_fraction, cfg.n); ks.append(k)
-        if cfg.regime == "csum": loss, s, S, P, sm = csum_batch_loss(model, x, mask, k, cfg, negatives)
+        if cfg.regime == "csum": loss, s, S, P, sm = csum_batch_loss(model, x, mask, k, cfg, negatives, inputs=inputs)
         else:
-            loss, s, kt = batch_loss(model, b, cfg)[0], model.scorer(x, mask), torch.as_tensor(k, device=x.device)
+            loss, s, kt = batch_loss(model, b, cfg)[0], model.scorer(inputs, mask), torch.as_tensor(k, device=x.device)
             (S, P), sm = select_topk(cfg, x, s, kt, mask), torch.arange(int(k.max()), device=x.device) < kt[:, None]
         for name, v in requirements_of(x, S, P, mask, sm).items(): diag.setdefault(name, []).append(v)
         losses.append(loss); sc = s.cpu().numpy()
@@ -499,23 +559,25 @@ def fold_keys(cfg:TrainConfig, # the run's configuration (regime, val_fraction, 
 # %% ../nbs/21_train.ipynb #49e5d238
 def data_fingerprint(vids:Mapping, # {key: Video}
                      keys:Sequence[str]) -> str:
-    "A hash of the features of videos `keys` (with their keys and shapes): a checkpoint resumes only on the data it was trained on."
+    "A hash of the features (and extra sources) of videos `keys`, with their keys and shapes: a checkpoint resumes only on the data it was trained on."
     h = hashlib.blake2b(digest_size=16)
-    for k in keys: f = np.ascontiguousarray(vids[k].features); h.update(f"{k}:{f.shape}:{f.dtype}".encode()); h.update(f.tobytes())
+    for k in keys:
+        for name, a in [("", vids[k].features), *sorted(vids[k].sources.items())]:   # no extra source: the hash of the features alone
+            f = np.ascontiguousarray(a); h.update(f"{k}{'/' + name if name else ''}:{f.shape}:{f.dtype}".encode()); h.update(f.tobytes())
     return h.hexdigest()
 
 # %% ../nbs/21_train.ipynb #1b40645b
 def _prepare(cfg:TrainConfig, data, train_keys:Sequence[str], init:Mapping|None=None) -> dict:
     "Videos, keys, tables and the model of a run, all checked; nothing is written."
     device = get_device(cfg.device)
-    videos, source, _ = open_dataset(data)
-    vids = load_videos(videos, train_keys, cfg.n, source)
+    videos, source, _ = open_dataset(data, cfg.sources)
+    vids = load_videos(videos, train_keys, cfg.n, source, cfg.sources)
     fit_keys, val_keys = fold_keys(cfg, vids, list(vids), source)
     labels = cfg.regime == "supervised"
-    table = VideoTable(vids, fit_keys, labels, device)
-    eval_table = VideoTable(vids, val_keys, labels, device) if val_keys else table
+    table = VideoTable(vids, fit_keys, labels, device, cfg.sources)
+    eval_table = VideoTable(vids, val_keys, labels, device, cfg.sources) if val_keys else table
     seed_everything(cfg.seed)
-    try: model = build_model(cfg, table.dim).to(device)
+    try: model = build_model(cfg, table.in_dim).to(device)
     except (ValueError, TypeError) as e:
         if isinstance(e, CsumError): raise
         raise ConfigError(f"config: backbone_kwargs: {cfg.backbone} refuses them: {e}") from None
@@ -536,8 +598,8 @@ def _resume(path:Path, cfg:TrainConfig, run:dict) -> RunState:
     ck = load_checkpoint(path)
     diff = _config_diff(TrainConfig.from_json(ck["config"], str(path)), cfg)
     if diff: raise ConfigError(f"{path}: written by another config ({'; '.join(diff)}); resume with the same config or use another folder")
-    if ck["in_dim"] != run["table"].dim:
-        raise DataError(f"{path}: the checkpoint's model takes D={ck['in_dim']} features per clip, but {run['source']} has D={run['table'].dim}")
+    if ck["in_dim"] != run["table"].in_dim:
+        raise DataError(f"{path}: the checkpoint's model takes D={ck['in_dim']} features per clip, but {run['source']} has D={run['table'].in_dim}")
     if (ck["fit_keys"], ck["val_keys"]) != (run["fit_keys"], run["val_keys"]):
         raise DataError(f"{path}: the checkpoint was trained on other videos than the training keys given now ({len(ck['fit_keys'])} + "
                         f"{len(ck['val_keys'])} then, {len(run['fit_keys'])} + {len(run['val_keys'])} now); resume with the same data, splits and folds")
@@ -550,7 +612,7 @@ def _resume(path:Path, cfg:TrainConfig, run:dict) -> RunState:
 # %% ../nbs/21_train.ipynb #ba6da04a
 def _checkpoint(out:Path, cfg:TrainConfig, run:dict, st:RunState):
     "The resumable state after `st.epoch` epochs."
-    save_checkpoint(out/CHECKPOINT, dict(format=CHECKPOINT_FORMAT, config=cfg.to_json(), in_dim=run["table"].dim,
+    save_checkpoint(out/CHECKPOINT, dict(format=CHECKPOINT_FORMAT, config=cfg.to_json(), in_dim=run["table"].in_dim,
         model=run["model"].state_dict(), optimizer=run["opt"].state_dict(), rng=rng_state(), sampler=dict(seed=cfg.seed, next_epoch=st.epoch),
         state=dataclasses.asdict(st), fit_keys=run["fit_keys"], val_keys=run["val_keys"], data=run["fingerprint"]))
 
@@ -625,7 +687,7 @@ def _finish(out:Path|None, cfg:TrainConfig, run:dict, st:RunState) -> FitResult:
     model, epoch = run["model"], st.epoch
     if cfg.patience is not None and st.best_state is not None: model.load_state_dict(st.best_state); epoch = st.best_epoch
     if out is not None:
-        save_checkpoint(out/MODEL_FILE, dict(format=CHECKPOINT_FORMAT, config=cfg.to_json(), in_dim=run["table"].dim,
+        save_checkpoint(out/MODEL_FILE, dict(format=CHECKPOINT_FORMAT, config=cfg.to_json(), in_dim=run["table"].in_dim,
                                              model=model.state_dict(), epoch=epoch, fit_keys=run["fit_keys"], val_keys=run["val_keys"]))
         write_png(plot_history(st.history, f"{cfg.backbone}, {cfg.regime} regime"), out/"curves.png")
     return FitResult(model, epoch, st.history, run["fit_keys"], run["val_keys"], st.stopped)
@@ -700,14 +762,18 @@ def predict_scores(model:nn.Module, # a `SummaryModel` (or any g with forward(x,
                    rescale:bool=True, # min-max rescale per video, as the evaluation does
                   ) -> dict[str, np.ndarray]:
     "Step scores `{key: (n_steps,)}` of the videos `keys`, in padded batches, with the model in eval mode."
-    videos, source, _ = open_dataset(data)
-    vids = load_videos(videos, list(videos) if keys is None else keys, 1, source)
+    sources = getattr(model, "sources", ["features"])   # a bare backbone reads the features
+    videos, source, _ = open_dataset(data, sources)
+    vids = load_videos(videos, list(videos) if keys is None else keys, 1, source, sources)
     dev = next(model.parameters()).device
-    want = getattr(getattr(model, "scorer", model), "in_dim", None); table = VideoTable(vids, list(vids), device=dev)
-    if want is not None and table.dim != want: raise DataError(f"{source}: features have D={table.dim} per clip, but the model was trained on D={want}")
+    want = getattr(getattr(model, "scorer", model), "in_dims", None); table = VideoTable(vids, list(vids), device=dev, sources=sources)
+    have = [table.tensors[s].shape[-1] for s in sources]
+    if want is not None and have != want:
+        what = f"features have D={have[0]}" if len(have) == 1 else f"feature sources {', '.join(sources)} have D={have}"
+        raise DataError(f"{source}: {what} per clip, but the model was trained on D={want[0] if len(want) == 1 else want}")
     was = model.training; model.eval(); out = {}
     for idx in eval_batches(table.lengths, batch_size):
-        b = table.batch(idx); s = model(b["features"], b["mask"]).float().cpu().numpy()
+        b = table.batch(idx); s = model(model_inputs(b, sources), b["mask"]).float().cpu().numpy()
         out.update({k: s[j, :n] for j, (k, n) in enumerate(zip(b["keys"], b["lengths"]))})
     model.train(was)
     return {k: rescale_scores(out[k]) if rescale else out[k].astype(np.float64) for k in vids}
@@ -854,14 +920,14 @@ def check_device(device:str, # "auto", "cpu", "cuda", "cuda:1", ...
 # %% ../nbs/21_train.ipynb #b1f223cf
 def _cv_inputs(cfg:TrainConfig, data, splits, folds, n_folds:int) -> dict:
     "What a cross-validation reads, all checked before anything is written: splits, folds and every video they use."
-    check_device(cfg.device); videos, source, path = open_dataset(data)
+    check_device(cfg.device); videos, source, path = open_dataset(data, cfg.sources)
     chosen = choose_splits(splits, path)
     splits = resolve_splits(chosen, videos, source, n_folds, cfg.seed)
     folds = list(range(len(splits))) if folds is None else list(dict.fromkeys(folds))   # a repeated fold runs once
     bad = [i for i in folds if not (_is_int(i) and 0 <= i < len(splits))]
     if bad: raise CsumError(f"fold {bad[0]!r} does not exist: the splits have {len(splits)} folds (0..{len(splits) - 1})")
     used = dict.fromkeys(resolve_key(k) for i in folds for part in ("train_keys", "test_keys") for k in splits[i][part])
-    vids = load_videos(videos, list(used), cfg.n, source)
+    vids = load_videos(videos, list(used), cfg.n, source, cfg.sources)
     for i in folds: fold_keys(cfg, vids, [resolve_key(k) for k in splits[i]["train_keys"]], f"{source}: fold {i}")
     return dict(vids=vids, splits=splits, folds=folds, source=source, path=path, split_source=describe_splits(chosen, n_folds, cfg.seed),
                 protocol=cfg.protocol or infer_protocol(videos)[0])
@@ -888,15 +954,18 @@ def cross_validate(cfg:TrainConfig, # the configuration of every fold's run
     return result
 
 # %% ../nbs/21_train.ipynb #a9e294d4
+def _names(s:str) -> list[str]: return [x.strip() for x in s.split(",")]   # "features,features_motion" -> a list
+
 _FLAGS = dict(backbone=str, regime=str, selector=str, epochs=int, batch_size=int, lr=float, weight_decay=float, k_fraction=float,
-              n=int, tau=float, seed=int, device=str, val_fraction=float, patience=int)  # TrainConfig fields with their own flag
+              n=int, tau=float, seed=int, device=str, val_fraction=float, patience=int, sources=_names)  # TrainConfig fields with their own flag
 
 def add_train_arguments(p:argparse.ArgumentParser) -> argparse.ArgumentParser:
     "Add the options of `csum train` to a parser."
     p.add_argument("--data", required=True, help="eccv16 .h5 file, or synthetic-tvsum / synthetic-summe")
     p.add_argument("--out", required=True, help="folder for the folds' runs and the table")
     p.add_argument("--config", help="JSON file of TrainConfig fields (flags override it)")
-    for name, t in _FLAGS.items(): p.add_argument("--" + name.replace("_", "-"), type=t, default=None, help=f"TrainConfig.{name}")
+    for name, t in _FLAGS.items():
+        p.add_argument("--" + name.replace("_", "-"), type=t, default=None, help=f"TrainConfig.{name}" + (" (comma-separated, e.g. features,features_motion)" if t is _names else ""))
     p.add_argument("--splits", help="split JSON file, a published one's name (tvsum_splits_overlapping, ...) or kfold (default: MSVA's splits on the real TVSum/SumMe files, seeded true k-fold otherwise)")
     p.add_argument("--folds", type=int, nargs="+", help="fold indices to run (default: all)")
     p.add_argument("--n-folds", type=int, default=5, help="folds of the default k-fold splits")

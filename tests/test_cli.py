@@ -293,6 +293,22 @@ def test_train_refuses_bad_input_before_writing(tiny, tmp_path):
         assert not out.exists(), extra
 
 
+def test_train_msva_with_two_feature_sources(tmp_path):
+    "--sources: MSVA reads the motion-like second source of a synthetic file; a file without it, or a one-source backbone, is refused."
+    from csum_nb.synthetic import write_synthetic, TVSumConfig
+    mot = write_synthetic("tvsum", tmp_path/"motion.h5", seed=0, cfg=TVSumConfig(feat_dim=32, videos_per_category=1, minutes=(1.4, 2.0),
+                                                                                extra_sources=("motion",), motion_dim=8))
+    run = ["--backbone", "msva", "--sources", "features,features_motion", *TINY_RUN[2:], "--epochs", "1"]
+    r = csum("train", "--data", mot, "--out", tmp_path/"two", *run)
+    assert "msva (csum)" in r.stdout and json.loads((tmp_path/"two"/"config.json").read_text())["sources"] == ["features", "features_motion"]
+    plain = tmp_path/"plain.h5"
+    with h5py.File(shutil.copy(mot, plain), "r+") as f: del f["video_1/features_motion"]
+    line = error_line(csum("train", "--data", plain, "--out", tmp_path/"never", *run, check=False))
+    assert "plain.h5: video_1/features_motion: missing dataset" in line and not (tmp_path/"never").exists()
+    run[1] = "vasnet"
+    line = error_line(csum("train", "--data", mot, "--out", tmp_path/"never", *run, check=False))
+    assert "config: sources: backbone 'vasnet' reads one feature source" in line and not (tmp_path/"never").exists()
+
 # --- csum reproduce: the Table 1 analog on two tiny sets, and its refusals ---
 
 @pytest.fixture(scope="module")
