@@ -25,7 +25,7 @@ _API = {  # top-level name -> the module that defines it (imported on first use)
     "csum_loss": "loss", "csum_loss_from_selection": "loss",
     "make_backbone": "backbones",
     "TrainConfig": "train", "fit": "train", "cross_validate": "train",
-    "load_highlights": "highlights", "run_domain": "highlights",
+    "load_highlights": "highlights", "run_domain": "highlights", "train_highlights": "highlights_cli", "predict_highlights": "highlights_cli",
     "extract_features": "summarize", "summarize_video": "summarize",
 }
 

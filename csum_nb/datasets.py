@@ -194,6 +194,7 @@ def _yh_frames(a, rel, what) -> np.ndarray:
     "A list of [start, end] frames (floats in the files) as (n, 2) int64, checked."
     try: a = np.asarray(a, dtype=np.float64)
     except (TypeError, ValueError): raise DataError(f"{rel}: {what}: expected a list of [start, end] frames") from None
+    if a.size == 0: raise DataError(f"{rel}: {what}: no clips (the video is shorter than one 2-s clip); leave it out of vlist.json")
     if a.ndim != 2 or a.shape[1] != 2: raise DataError(f"{rel}: {what}: expected a list of [start, end] frames, got shape {a.shape}")
     if not (a == np.round(a)).all() or (a[:, 1] < a[:, 0]).any() or (a < 0).any(): raise DataError(f"{rel}: {what}: clips must be integer frames with 0 <= start <= end")
     return a.astype(np.int64)

@@ -367,3 +367,51 @@ def test_a_device_that_is_not_there_is_one_line(scenes_video, tmp_path):
         r = csum(*args, check=False)
         assert r.returncode == 2 and r.stderr.startswith("csum: error: device 'banana' is not a device name"), r.stderr
     assert not (tmp_path/"o").exists() and not (tmp_path/"f.h5").exists()
+
+
+# --- csum highlights train|eval|predict and csum reproduce --table 2 (31_highlights_cli runs them at length) ---
+
+TINY_UMT = {"backbone_kwargs": {"d_model": 16, "n_heads": 2, "d_ff": 32}, "proj_dim": 8, "proj_hidden": 16}   # a UMT small enough for tests
+
+def test_highlights_train_eval_predict(highlights, tmp_path):
+    cfg = tmp_path/"tiny.json"; cfg.write_text(json.dumps(TINY_UMT)); m = tmp_path/"dog_model"
+    r = csum("highlights", "train", "--data", highlights, "--domain", "dog", "--regime", "unsupervised", "--audio", "--pretrain-epochs", 1,
+             "--config", cfg, "--device", "cpu", "--out", m)
+    assert "dog, unsupervised, audio: sigma" in r.stdout and sorted(p.name for p in m.iterdir()) == ["highlights.json", "model.pt", "runs"]
+    info = json.loads((m/"highlights.json").read_text())
+    ev = json.loads(csum("highlights", "eval", "--model", m, "--data", highlights, "--json").stdout)
+    assert list(ev["domains"]) == ["dog"] and set(ev["mean"]) == {"model", "random", "uniform"}
+    assert ev["domains"]["dog"]["test_videos"] == len(info["test_keys"]) and 0 <= ev["mean"]["model"]["ap"] <= 1
+    pr = json.loads(csum("highlights", "predict", "--model", m, "--features", highlights/"features.h5", "--key=" + info["test_keys"][0]).stdout)
+    hs = pr["videos"][info["test_keys"][0]]["highlights"]
+    assert hs and all(h["start_frame"] < h["end_frame"] and h["end_s"] == h["end_frame"] / 30 for h in hs)
+
+def _edit_labels(folder, domain, split, fn):
+    "Apply `fn(clips, labels) -> (clips, labels)` to the label files of every `split` video of `domain`."
+    lists = json.loads((folder/domain/"vlist.json").read_text())
+    for ids, name in lists:
+        if not name.lower().startswith(split[:4]): continue
+        for vid in ids:
+            ml = json.loads((folder/domain/vid/"match_label.json").read_text()); c, l = fn(ml[0], ml[1])
+            (folder/domain/vid/"clip.json").write_text(json.dumps(c)); (folder/domain/vid/"match_label.json").write_text(json.dumps([c, l]))
+
+def test_highlights_bad_input_is_one_line(highlights, tmp_path):
+    "Each mistake in the data ends in one line and exit 2, before --out exists (31_highlights_cli and 90_cli test these and more in-process)."
+    out = tmp_path/"never"
+    bad = {name: tmp_path/name for name in ("no_positive", "short_labels", "no_clips", "mute")}
+    for p in bad.values(): shutil.copytree(highlights, p)
+    _edit_labels(bad["no_positive"], "dog", "test", lambda c, l: (c, [min(x, 0) for x in l]))
+    _edit_labels(bad["short_labels"], "dog", "train", lambda c, l: (c, l[:-1]))
+    _edit_labels(bad["no_clips"], "dog", "train", lambda c, l: ([], []))
+    with h5py.File(bad["mute"]/"features.h5", "r+") as f:
+        for k in f: del f[k]["audio"]
+    cases = {("train", "--domain", "cats"): "no domain 'cats'",
+             ("train", "--domain", "dog", "--data", bad["no_positive"]): "domain dog: none of its 6 test videos has a highlight clip",
+             ("train", "--domain", "dog", "--data", bad["short_labels"]): "labels for",
+             ("train", "--domain", "dog", "--data", bad["no_clips"]): "no clips (the video is shorter than one 2-s clip)",
+             ("train", "--domain", "dog", "--data", bad["mute"], "--audio"): "audio was asked for (leave out --audio)"}
+    for args, says in cases.items():
+        r = csum("highlights", *args, "--out", out, check=False)
+        line = error_line(r)
+        assert says in line and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+        assert not out.exists(), args
