@@ -126,9 +126,10 @@ def _check_synth_output(kind:str, out:Path):
 def cmd_data_synth(args) -> int:
     "Write a synthetic benchmark file (or folder), deterministically from a seed."
     _check_synth_output(args.kind, Path(args.output))   # before the heavy import: a bad name fails at once
-    from csum_nb.synthetic import write_synthetic
-    out = write_synthetic(args.kind, args.output, seed=args.seed)
-    print(f"wrote synthetic {args.kind} (seed {args.seed}) to {out}")
+    from csum_nb.synthetic import write_synthetic, _CONFIGS
+    extra = tuple(dict.fromkeys(args.extra_sources))   # a source named twice is written once
+    out = write_synthetic(args.kind, args.output, seed=args.seed, cfg=_CONFIGS[args.kind](extra_sources=extra) if extra else None)
+    print(f"wrote synthetic {args.kind} (seed {args.seed}" + "".join(f", extra source {s}" for s in extra) + f") to {out}")
     return 0
 
 # %% ../nbs/90_cli.ipynb #89fa4802
@@ -236,7 +237,10 @@ def _add_data_commands(sub):
     q = dsub.add_parser("synth", help="generate an embedded synthetic benchmark file")
     q.add_argument("kind", choices=["tvsum", "summe", "highlights"], help="TVSum-like (raw 1..5 scores), SumMe-like (binary summaries) or YouTube-Highlights-like")
     q.add_argument("-o", "--output", required=True, help="file to write: NAME.h5 for tvsum and summe, a folder for highlights")
-    q.add_argument("--seed", type=_number(int, 0), default=0, help="the one seed of the generator (default 0)"); q.set_defaults(func=cmd_data_synth)
+    q.add_argument("--seed", type=_number(int, 0), default=0, help="the one seed of the generator (default 0)")
+    q.add_argument("--extra-sources", nargs="+", choices=["motion"], default=[],
+                   help="extra feature sources beside features (motion: features_motion, a motion-like source for MSVA; the default files have none)")
+    q.set_defaults(func=cmd_data_synth)
     q = dsub.add_parser("verify", help="check size, sha256 (where known) and schema of a dataset file")
     q.add_argument("path", help="the downloaded file (.h5, or the highlights .tar.gz or folder)")
     q.add_argument("--name", default=None, help="registry name (default: found from the file name)")
