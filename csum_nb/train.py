@@ -27,20 +27,26 @@ from .metrics import PROTOCOLS, evaluate, infer_protocol, load_references, save_
 from .backbones import BACKBONES, make_backbone
 
 # %% auto #0
-__all__ = ['REGIMES', 'WINDOW_N', 'TRAIN_TAU', 'CHECKPOINT', 'MODEL_FILE', 'CONFIG_FILE', 'CHECKPOINT_FORMAT', 'HISTORY_COLUMNS',
-           'TIME_COLUMNS', 'FINAL', 'ConfigError', 'TrainConfig', 'batch_k', 'open_dataset', 'load_videos',
-           'VideoTable', 'model_inputs', 'epoch_batches', 'eval_batches', 'carve_validation', 'SummaryModel',
-           'build_model', 'gather_negatives', 'step_seed', 'select_topk', 'csum_batch_loss', 'batch_loss', 'rng_state',
-           'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'autocast_for', 'train_epoch', 'requirements_of',
-           'eval_pass', 'rescale_scores', 'eval_epoch', 'RunState', 'FitResult', 'fold_keys', 'data_fingerprint',
-           'write_json', 'write_history', 'plot_history', 'write_png', 'fit', 'load_model', 'predict_scores',
-           'latent_correlation', 'evaluate_scores', 'choose_splits', 'describe_splits', 'resolve_splits',
-           'summarize_folds', 'format_cv', 'check_device', 'cross_validate', 'add_train_arguments', 'train_command']
+__all__ = ['REGIMES', 'WINDOW_N', 'TRAIN_TAU', 'DEFAULT_EPOCHS', 'OTHER_EPOCHS', 'CHECKPOINT', 'MODEL_FILE', 'CONFIG_FILE',
+           'CHECKPOINT_FORMAT', 'HISTORY_COLUMNS', 'TIME_COLUMNS', 'FINAL', 'ConfigError', 'TrainConfig', 'batch_k',
+           'open_dataset', 'load_videos', 'VideoTable', 'model_inputs', 'epoch_batches', 'eval_batches',
+           'carve_validation', 'SummaryModel', 'build_model', 'gather_negatives', 'step_seed', 'select_topk',
+           'csum_batch_loss', 'batch_loss', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint',
+           'autocast_for', 'train_epoch', 'requirements_of', 'eval_pass', 'rescale_scores', 'eval_epoch', 'RunState',
+           'FitResult', 'fold_keys', 'data_fingerprint', 'write_json', 'write_history', 'plot_history', 'write_png',
+           'fit', 'load_model', 'predict_scores', 'latent_correlation', 'evaluate_scores', 'choose_splits',
+           'describe_splits', 'resolve_splits', 'summarize_folds', 'format_cv', 'check_device', 'cross_validate',
+           'add_train_arguments', 'train_command']
 
 # %% ../nbs/21_train.ipynb #ace09b21
 REGIMES = ("csum", "supervised")  # the two training regimes on one loop
 WINDOW_N = 10  # the paper's window length n of dist_n (§4.2, Fig. 7)
 TRAIN_TAU = 0.5  # τ of Eq. 1 for training: chosen on validation videos by the tuning notebook (22_tuning.json)
+DEFAULT_EPOCHS = {  # (backbone, regime) -> epochs, chosen on validation videos by the tuning notebook (22_tuning_epochs*.json)
+    ("transformer", "csum"): 2, ("transformer", "supervised"): 4, ("vslstm", "csum"): 1, ("vslstm", "supervised"): 20,
+    ("dpplstm", "csum"): 1, ("dpplstm", "supervised"): 20, ("vasnet", "csum"): 2, ("vasnet", "supervised"): 20,
+    ("msva", "csum"): 2, ("msva", "supervised"): 3}
+OTHER_EPOCHS = 30  # a backbone the epochs experiment did not train (e.g. the highlight scorer, which sets its own)
 
 # %% ../nbs/21_train.ipynb #4b7d04b1
 class ConfigError(CsumError, ValueError):
@@ -64,7 +70,7 @@ class TrainConfig:
     lr:float = 1e-4                     # Adam learning rate
     weight_decay:float = 0.             # Adam weight decay
     batch_size:int = 8                  # videos per optimiser step (>= 2 for csum: Eq. 1 needs negatives)
-    epochs:int = 30                     # passes over the training videos
+    epochs:int|None = None              # passes over the training videos; None = `DEFAULT_EPOCHS` of the backbone and regime
     seed:int = 0                        # the one seed: initialisation, dropout, sampler, validation carve-out
     device:str = "auto"                 # "auto", "cpu", "cuda", "cuda:1", ...
     amp:bool = True                     # bf16 autocast on CUDA; CPU runs always stay float32
@@ -76,6 +82,7 @@ class TrainConfig:
     protocol:str|None = None            # "tvsum" or "summe" evaluation; None = `infer_protocol` of the data
 
     def __post_init__(self):
+        if self.epochs is None: self.epochs = DEFAULT_EPOCHS.get((str(self.backbone).lower(), self.regime), OTHER_EPOCHS)
         if isinstance(self.sources, tuple): self.sources = list(self.sources)   # one form, so configs compare equal after JSON
         self.validate()
 

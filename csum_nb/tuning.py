@@ -90,13 +90,16 @@ def tuning_split(keys:Sequence[str], # every video of the dataset
 # %% ../nbs/22_tuning.ipynb #ac45f65b
 def choose_epochs(rows:Sequence[dict], # `run_grid` rows of one configuration with different seeds
                   metric:str="tau", # validation column the choice is made on
+                  margin:float|None=None, # how far below the peak still counts as the peak (None: the std over the runs at the peak)
                  ) -> dict:
-    "The earliest epoch whose mean validation `metric` over the runs is within the seed spread of the mean curve's peak."
+    "The earliest epoch whose mean validation `metric` over the runs is within the seed spread (or `margin`) of the mean curve's peak."
     n = min(len(r["history"]) for r in rows)
     if n == 0: raise CsumError("choose_epochs: the runs have no evaluated epochs")
     curves = np.array([[h[metric] for h in r["history"][:n]] for r in rows], float)   # (runs, epochs)
     mean, std = curves.mean(0), curves.std(0)
     peak = int(np.nanargmax(mean))
-    chosen = int(np.flatnonzero(mean >= mean[peak] - std[peak])[0])
+    margin = float(std[peak]) if margin is None else float(margin)
+    rising = bool(peak == n - 1 and n > 1 and mean[-1] > mean[-2])   # the peak may lie beyond the experiment
+    chosen = n - 1 if rising else int(np.flatnonzero(mean >= mean[peak] - margin)[0])
     return dict(metric=metric, epochs=n, mean=mean.tolist(), std=std.tolist(), peak_epoch=peak + 1, peak=float(mean[peak]),
-                margin=float(std[peak]), epoch=chosen + 1, value=float(mean[chosen]), still_rising=bool(peak == n - 1 and n > 1 and mean[-1] > mean[-2]))
+                margin=margin, epoch=chosen + 1, value=float(mean[chosen]), still_rising=rising)
