@@ -161,9 +161,10 @@ def cmd_data_download(args) -> int:
 def cmd_data_list(args) -> int:
     "List the public datasets the registry knows, with sizes and where to get them."
     from csum_nb.datasets import REGISTRY
+    w = max(map(len, REGISTRY))   # one column for the names, as wide as the longest
     for name, e in REGISTRY.items():
         size = f"{e['size']:,} bytes" if e.get('size') else "size unknown"
-        print(f"{name:20s} {e['filename']}  ({size})\n{'':20s} {e.get('description','')}\n{'':20s} get it from {e['source']}")
+        print(f"{name:{w}s}  {e['filename']}  ({size})\n{'':{w}s}  {e.get('description','')}\n{'':{w}s}  get it from {e['source']}")
     return 0
 
 # %% ../nbs/90_cli.ipynb #7eada820

@@ -815,6 +815,9 @@ def choose_splits(splits, # None, "kfold", a published split file's registry nam
     if isinstance(splits, str) and splits == "kfold": return None
     if isinstance(splits, str) and REGISTRY.get(splits, {}).get("kind") == "splits": return published_splits(splits)
     if splits is None and path is not None and (b := benchmark_of(path)): return published_splits(BENCHMARK_SPLITS[b])
+    if isinstance(splits, (str, Path)) and not Path(splits).exists():
+        known = ", ".join(k for k, e in REGISTRY.items() if e["kind"] == "splits")
+        raise CsumError(f"{splits}: no such split file, nor the name of a published one ({known}) or kfold")
     return splits
 
 def describe_splits(splits, # as returned by `choose_splits`
