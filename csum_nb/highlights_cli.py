@@ -442,7 +442,7 @@ def _defaults() -> dict:
     return vars(add_table_arguments(add_reproduce_arguments(argparse.ArgumentParser())).parse_args(["--out", "x"]))
 
 _TABLE2_ONLY = ("domains", "no_audio", "pretrain_epochs", "finetune_epochs", "videos_per_domain")
-_TABLE1_ONLY = ("backbones", "epochs", "folds", "n_folds", "splits", "max_videos", "eval_every", "resume")
+_TABLE1_ONLY = ("backbones", "epochs", "folds", "n_folds", "splits", "max_videos", "eval_every", "resume", "sources")
 
 def _given(args, names) -> list[str]:
     "The options among `names` given a value other than their default, as flags."

@@ -118,6 +118,7 @@ def format_table1(table:dict, # from `assemble_table`
         lines.append(f"| {r['row']} | " + " | ".join(ours + paper) + " |")
     n = ", ".join(f"{lab[ds]}: {k} (seed, fold) measurement{'s' * (k != 1)}" for ds, k in table["measurements"].items())
     sp = "; ".join(f"{lab[ds]}: {', '.join(v)}" for ds, v in table.get("splits", {}).items())
+    sp += "".join(f"; {bb} reads the feature sources {', '.join(s)}" for bb, s in table.get("sources", {}).items())
     return "\n".join(lines + ["", f"Ours: mean ± std over {n}" + (f"; splits: {sp}" if sp else "") + f". Paper: {table['paper_source']}, quoted as printed; '–' = not reported; "
                               "an empty paper cell = no such row in the paper (our Transformer, the baseline and reference rows)."])
 
@@ -181,13 +182,14 @@ RUNS_DIR = "runs"  # the folder of the runs inside --out
 
 # %% ../nbs/23_reproduce.ipynb #035ce3ea
 def resolve_datasets(data:Sequence, # eccv16 paths and/or "synthetic-tvsum" / "synthetic-summe"
+                     sources:Sequence[str]=("features",), # feature sources to read (MSVA's extra ones; see `plan_runs`)
                     ) -> dict[str, dict]:
     "{protocol: {spec, videos, source, path, label}}: each dataset opened once and put in its column (tvsum, summe) by its protocol."
     from csum_nb.train import open_dataset
     from csum_nb.metrics import infer_protocol
     out = {}
     for spec in data:
-        videos, source, path = open_dataset(spec)
+        videos, source, path = open_dataset(spec, sources)
         proto, why = infer_protocol(videos)
         if proto in out: raise CsumError(f"{source}: a second {DATASET_LABELS[proto]}-like dataset after {out[proto]['source']} ({why}); give one TVSum-like and one SumMe-like file")
         synthetic = str(spec).startswith("synthetic-")
@@ -208,7 +210,9 @@ def _splits_for(ds:dict, split_file, seed:int, n_folds:int, max_videos:int|None)
 
 # %% ../nbs/23_reproduce.ipynb #b45e1d81
 def plan_runs(data:Sequence, backbones:Sequence[str], regimes:Sequence[str], seeds:Sequence[int], folds:Sequence[int]|None,
-              n_folds:int, splits:Sequence|None, max_videos:int|None, cfg_fields:dict) -> list[dict]:
+              n_folds:int, splits:Sequence|None, max_videos:int|None, cfg_fields:dict,
+              sources:Sequence[str]|None=None, # the feature sources MSVA reads (None: features only); the other backbones read features
+             ) -> list[dict]:
     "Every run of a reproduction, all inputs checked (nothing written): dataset, config, splits and folds of each."
     from csum_nb.train import TrainConfig, check_device, load_videos, resolve_key
     if splits is not None and len(splits) != len(data): raise CsumError(f"--splits: {len(splits)} split files for {len(data)} datasets; give one per --data, in the same order")
@@ -218,16 +222,23 @@ def plan_runs(data:Sequence, backbones:Sequence[str], regimes:Sequence[str], see
     by_spec = dict(zip(map(str, data), splits or [None] * len(data)))
     clash = sorted({"backbone", "regime", "seed"} & set(cfg_fields))
     if clash: raise CsumError(f"config: {clash[0]}: set by the reproduction itself (use its own option, e.g. --backbones, --regimes, --seeds)")
-    cfgs = [TrainConfig.from_dict(dict(cfg_fields, backbone=bb.lower(), regime=rg, seed=s)) for bb in backbones for rg in regimes for s in seeds]
+    if "sources" in cfg_fields: raise CsumError("config: sources: set by the reproduction itself (use --sources; only MSVA reads more than one)")
+    if sources is not None and not any(bb.lower() == "msva" for bb in backbones):
+        raise CsumError("--sources: only MSVA reads several feature sources, and none of the backbones is msva")
+    if sources is not None and list(sources)[:1] != ["features"]:
+        raise CsumError(f"--sources: {','.join(sources)}: the list starts with features (the main source), then the extra ones")
+    sources = list(sources or ["features"])
+    src_of = lambda bb: sources if bb.lower() == "msva" else ["features"]
+    cfgs = [TrainConfig.from_dict(dict(cfg_fields, backbone=bb.lower(), regime=rg, seed=s, sources=src_of(bb))) for bb in backbones for rg in regimes for s in seeds]
     runs = []
-    for proto, ds in resolve_datasets(data).items():
+    for proto, ds in resolve_datasets(data, sources).items():
         for seed in seeds:
             sp, how = _splits_for(ds, by_spec[ds["spec"]], seed, n_folds, max_videos)
             fs = list(range(len(sp))) if folds is None else list(folds)
             bad = [i for i in fs if not 0 <= i < len(sp)]
             if bad: raise CsumError(f"{ds['source']}: fold {bad[0]} does not exist: the splits have {len(sp)} folds (0..{len(sp) - 1})")
             used = dict.fromkeys(resolve_key(k) for i in fs for part in ("train_keys", "test_keys") for k in sp[i][part])
-            load_videos(ds["videos"], list(used), max(c.n for c in cfgs), ds["source"])
+            load_videos(ds["videos"], list(used), max(c.n for c in cfgs), ds["source"], sources)
             runs += [dict(dataset=proto, data=ds, cfg=c, splits=sp, split_source=how, folds=fs, folder=Path(RUNS_DIR)/proto/f"{c.backbone}-{c.regime}"/f"seed_{seed}")
                      for c in cfgs if c.seed == seed]
     return runs
@@ -260,6 +271,7 @@ def reproduce(out:str|Path|None=None, # folder for the table, figure and runs (N
               config:dict|None=None, # further TrainConfig fields for every run (lr, batch_size, n, ...)
               resume:bool=False, show:bool|None=None, # a line per run (None = unless under tests)
               title:str="", # a line above the table and the figure's title
+              sources:Sequence[str]|None=None, # the feature sources MSVA reads, "features" first (None: features only)
              ) -> dict:
     "Train every backbone in every regime on every dataset and seed (one `cross_validate` each); the assembled table."
     pre = QUICK if quick else FULL
@@ -267,7 +279,7 @@ def reproduce(out:str|Path|None=None, # folder for the table, figure and runs (N
     backbones, epochs, folds, n_folds, seeds, max_videos = (pick(backbones, "backbones"), pick(epochs, "epochs"), pick(folds, "folds"),
                                                             pick(n_folds, "n_folds"), pick(seeds, "seeds"), pick(max_videos, "max_videos"))
     fields = dict(config or {}) | dict(device=device, eval_every=eval_every) | ({} if epochs is None else dict(epochs=epochs))
-    runs = plan_runs(data, backbones, regimes, seeds, folds, n_folds, splits, max_videos, fields)
+    runs = plan_runs(data, backbones, regimes, seeds, folds, n_folds, splits, max_videos, fields, sources)
     out = None if out is None else Path(out)
     if out is not None: _check_reproduce_out(out, runs, resume); out.mkdir(parents=True, exist_ok=True)
     return _run_all(runs, out, resume, show, title, quick)
@@ -289,6 +301,7 @@ def _run_all(runs:list[dict], out:Path|None, resume:bool, show, title:str, quick
     table |= dict(quick=quick, seconds=time.time() - t0, machine=dict(before=before, after=machine()), runs=done,
                   datasets_source={p: next(r["data"]["source"] for r in runs if r["dataset"] == p) for p in results},
                   splits={p: sorted({r["split_source"] for r in runs if r["dataset"] == p}) for p in results},
+                  sources={r["cfg"].backbone: r["cfg"].sources for r in runs if len(r["cfg"].sources) > 1},
                   config={k: v for k, v in vars(runs[0]["cfg"]).items() if k not in ("backbone", "regime", "seed")})
     if out is not None: write_table1(out, table, title)
     return table
@@ -307,6 +320,7 @@ def add_reproduce_arguments(p:argparse.ArgumentParser) -> argparse.ArgumentParse
     p.add_argument("--seeds", type=int, nargs="+", help="seeds: initialisation, sampler and the k-fold splits (default: 0)")
     p.add_argument("--splits", nargs="+", help="one split JSON file (or a published one's name, or kfold) per --data file, in the same order (default: MSVA's splits on the real TVSum/SumMe files, seeded true k-fold otherwise)")
     p.add_argument("--max-videos", type=int, help="use only the first N videos of each dataset (natural key order)")
+    p.add_argument("--sources", type=lambda s: [x.strip() for x in s.split(",")], help="feature sources MSVA reads, comma-separated, features first (e.g. features,features_motion; default: features); the other backbones read features")
     p.add_argument("--config", help="JSON file of further TrainConfig fields for every run (lr, batch_size, n, ...)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")
     p.add_argument("--eval-every", type=int, default=0, help="evaluate the training videos every N epochs (default 0: after the last)")
@@ -329,6 +343,7 @@ def _config_file(path:str|None) -> dict:
 def reproduce_command(args:argparse.Namespace) -> int:
     "`csum reproduce`: the Table 1 analog into `--out`; prints the table; returns the exit status."
     t = reproduce(args.out, args.data, args.quick, args.backbones, args.regimes, args.epochs, args.folds, args.n_folds, args.seeds, args.splits,
-                  args.max_videos, args.device, args.eval_every, _config_file(args.config), args.resume, show=not args.quiet)
+                  args.max_videos, args.device, args.eval_every, _config_file(args.config), args.resume, show=not args.quiet,
+                  sources=args.sources)
     print(format_table1(t)); print(f"\n{t['seconds']:.0f} s; wrote {args.out}: table1.md, table1.csv, table1.json, table1.png and the runs in {RUNS_DIR}/")
     return 0
