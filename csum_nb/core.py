@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #8e1c3832
 from __future__ import annotations
-import os, math, random, tempfile, contextlib, importlib.util
+import os, math, random, shutil, tempfile, contextlib, importlib.util
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,8 +12,8 @@ from . import CsumError
 
 # %% auto #0
 __all__ = ['RESULTS_DIR', 'FIGURE_DPI', 'SLOW_BUDGET_S', 'seed_everything', 'DeviceError', 'get_device', 'atomic_write',
-           'cache_dir', 'shared_data_dir', 'skip_reason', 'recording', 'results_path', 'save_figure', 'slow_budget_s',
-           'cuda_ready', 'progress']
+           'atomic_dir', 'cache_dir', 'shared_data_dir', 'skip_reason', 'recording', 'results_path', 'save_figure',
+           'slow_budget_s', 'cuda_ready', 'progress']
 
 # %% ../nbs/00_core.ipynb #e34dd301
 def seed_everything(seed:int=0, # the one seed for `random`, NumPy and PyTorch
@@ -53,6 +53,26 @@ def atomic_write(path:str|Path, # the file to create or replace
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
+
+# %% ../nbs/00_core.ipynb #dc5d606a
+@contextlib.contextmanager
+def atomic_dir(path:str|Path, # the folder to create or replace
+              ):
+    "Context manager yielding an empty temporary folder next to `path`; it becomes `path` only on success."
+    path = Path(path)
+    if path.exists() and not path.is_dir(): raise FileExistsError(f"{path} exists and is not a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    umask = os.umask(0); os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes private folders; give the result the usual permissions
+    try:
+        yield tmp
+        old = path.with_name(f".{path.name}.old.{os.getpid()}") if path.exists() else None
+        if old is not None: os.replace(path, old)
+        os.replace(tmp, path)
+        if old is not None: shutil.rmtree(old)
+    finally:
+        if tmp.exists(): shutil.rmtree(tmp)
 
 # %% ../nbs/00_core.ipynb #a98c6725
 def cache_dir(*parts:str) -> Path:

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 from . import CsumError
-from .core import atomic_write
+from .core import atomic_write, atomic_dir
 from .data import DataError, load_h5, resolve_key
 from .train import TrainConfig, ConfigError, build_model, check_device, carve_validation, load_model, predict_scores, write_json, write_png, MODEL_FILE
 from .reproduce import add_reproduce_arguments, reproduce_command, machine, _config_file
@@ -354,17 +354,12 @@ def plot_table2(res:dict, title:str=""):
 # %% ../nbs/31_highlights_cli.ipynb #3f5e7ee0
 def write_table2(out:Path, res:dict, title:str=""):
     "`TABLE2_FILES` into a temporary folder beside `out`, which then becomes `out` (an empty `out` is replaced); nothing is left on failure."
-    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True); _check_table_out(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
+    out = Path(out); _check_table_out(out)
+    with atomic_dir(out) as tmp:
         (tmp/"table2.md").write_text(table2_markdown(res) + "\n")
         with open(tmp/"table2.csv", "w", newline="") as f: w = csv.writer(f); w.writerow(CSV2_COLUMNS); w.writerows(table2_records(res))
         write_json(tmp/"table2.json", res)
         write_png(plot_table2(res, title), tmp/"table2.png")
-        if out.exists(): out.rmdir()
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp)
 
 # %% ../nbs/31_highlights_cli.ipynb #d344b1bc
 def add_highlights_train_arguments(p:argparse.ArgumentParser) -> argparse.ArgumentParser:

@@ -4,14 +4,14 @@
 
 # %% ../nbs/07_synthetic.ipynb #df6b1279
 from __future__ import annotations
-import math, json, shutil, hashlib, os, tempfile
+import math, json, hashlib, os
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Sequence
 import numpy as np
 import h5py
 from scipy import stats, signal
-from .core import cache_dir, atomic_write
+from .core import cache_dir, atomic_write, atomic_dir
 from .data import Video, DataError, write_h5, load_h5, validate_video
 from .metrics import shot_values, knapsack_select
 
@@ -626,16 +626,6 @@ SYNTH_KINDS = ("tvsum", "summe", "highlights")
 _MAKERS = {"tvsum": make_tvsum, "summe": make_summe, "highlights": make_highlights}
 _CONFIGS = {"tvsum": TVSumConfig, "summe": SumMeConfig, "highlights": HighlightsConfig}
 
-# %% ../nbs/07_synthetic.ipynb #982ef13e
-def _replace_dir(tmp:Path, path:Path):
-    "Move the finished folder `tmp` onto `path`, replacing an older one."
-    old = None
-    if path.exists():
-        if not path.is_dir(): raise FileExistsError(f"{path} exists and is not a folder (highlights are written as a folder)")
-        old = path.with_name(f".{path.name}.old.{os.getpid()}"); os.replace(path, old)
-    os.replace(tmp, path)
-    if old is not None: shutil.rmtree(old)
-
 # %% ../nbs/07_synthetic.ipynb #cf4e0d52
 def _add_truth(path:Path, truth:dict) -> Path:
     "Store each video's hidden importance as `latent_importance` (n_steps,) float32 in its group of the eccv16 file `path`."
@@ -654,7 +644,6 @@ def _fill_highlights_dir(tmp:Path, vids:dict, truth:dict, cfg:HighlightsConfig, 
     "Write labels, `features.h5` and `README.md` of a highlight dataset into the empty folder `tmp`."
     _write_highlight_labels(tmp, vids, truth, cfg, seed)
     _add_audio(_add_truth(write_h5(tmp/"features.h5", vids), truth), truth)
-    umask = os.umask(0); os.umask(umask); os.chmod(tmp, 0o777 & ~umask)   # mkdtemp makes it private (0700)
     (tmp/"README.md").write_text(f"Synthetic YouTube-Highlights-like labels and features (csum_nb.synthetic, seed {seed}).\n"
                                  "Layout as the YouTube Highlights label release; features.h5 in the eccv16 schema, keyed by video id,\n"
                                  "with an audio-like loudness stream per video (dataset `audio`, n_steps x audio_dim).\n")
@@ -672,14 +661,9 @@ def write_synthetic(kind:str, # "tvsum", "summe" or "highlights"
         vids, truth = _MAKERS[kind](seed, cfg, return_truth=True)
         with atomic_write(path) as tmp: _add_truth(write_h5(tmp, vids), truth)
         return path
+    if path.exists() and not path.is_dir(): raise FileExistsError(f"{path} exists and is not a folder (highlights are written as a folder)")
     vids, truth = make_highlights(seed, cfg, return_truth=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        _fill_highlights_dir(tmp, vids, truth, cfg, seed)
-        _replace_dir(tmp, path)
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp)
+    with atomic_dir(path) as tmp: _fill_highlights_dir(tmp, vids, truth, cfg, seed)
     return path
 
 # %% ../nbs/07_synthetic.ipynb #936b1273
